@@ -1,0 +1,32 @@
+"""The menu a user sees, derived from what the permission policy lets them do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from trygg.core import policy
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    url_name: str
+    label: Any
+
+
+def menu_for(user: Any) -> list[MenuItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = [
+        MenuItem("core:overview", _("Overview")),
+        MenuItem("geo:areas", _("Areas")),
+        MenuItem("core:organisations", _("Organisations")),
+    ]
+    if policy.place_districts(user).exists():
+        items.append(MenuItem("geo:place_create", _("New place")))
+    if policy.importable_cities(user).exists():
+        items.append(MenuItem("geo:import", _("Import areas")))
+    items.append(MenuItem("core:account", _("My account")))
+    return items

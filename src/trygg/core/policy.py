@@ -1,0 +1,291 @@
+"""The permission policy: the one place that says who may see and do what.
+
+Two questions, asked by every view, API endpoint and export:
+- `can(user, action, obj)`: may this user do this to this object?
+- `visible(user, Model)`: which objects of this kind may this user see?
+
+Rights come from memberships: an organisation in a city, a role, and the
+districts the organisation works in. Objects a user may not see are answered
+with 404 (`access_*`), so ids leak nothing; seen but read-only is 403.
+The role × object matrix is written out in docs/permissions.md and proven by
+tests/core/test_permission_matrix.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from trygg.core.models import (
+    ROLE_REQUIRES_KIND,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
+from trygg.geo.models import City, District, Place, PoliceArea
+
+M = TypeVar("M", bound=models.Model)
+
+VIEW = "view"
+CHANGE = "change"
+MANAGE_MEMBERS = "manage_members"
+CREATE_PLACE = "create_place"
+IMPORT_AREAS = "import_areas"
+
+# Organisations whose membership lists are nobody else's business: a district
+# coordinator may neither read nor change them.
+SENSITIVE_KINDS = frozenset({OrganisationKind.PREVENTION_GROUP, OrganisationKind.ADVISORY_BOARD})
+# What a coordinator may hand out to people of partner organisations in their districts.
+PARTNER_GRANTABLE = (Role.REPORTER, Role.PARTNER)
+
+
+@dataclass(frozen=True)
+class Grant:
+    organisation_id: int
+    city_id: int
+    kind: str
+    role: str
+    district_ids: frozenset[int]
+
+
+@dataclass
+class Scope:
+    """Everything one user's memberships allow, read once per request."""
+
+    is_superuser: bool = False
+    grants: list[Grant] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.city_ids = frozenset(g.city_id for g in self.grants)
+        self.member_org_ids = frozenset(g.organisation_id for g in self.grants)
+        self.admin_city_ids = frozenset(
+            g.city_id for g in self.grants if g.role == Role.ADMINISTRATOR
+        )
+        coordinating = [g for g in self.grants if g.role == Role.COORDINATOR]
+        self.coordinator_org_ids = frozenset(g.organisation_id for g in coordinating)
+        self.coordinator_district_ids = frozenset(d for g in coordinating for d in g.district_ids)
+
+    def roles(self) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants)
+
+    def is_admin_of(self, city_id: int) -> bool:
+        return self.is_superuser or city_id in self.admin_city_ids
+
+    def sees_city(self, city_id: int) -> bool:
+        return self.is_superuser or city_id in self.city_ids
+
+
+def scope(user: Any) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_trygg_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(
+        Membership.objects.filter(user=user).values_list(
+            "organisation_id", "organisation__city_id", "organisation__kind", "role"
+        )
+    )
+    org_ids = {m[0] for m in memberships}
+    districts: dict[int, set[int]] = {}
+    through = Organisation.districts.through.objects.filter(organisation_id__in=org_ids)
+    for org_id, district_id in through.values_list("organisation_id", "district_id"):
+        districts.setdefault(org_id, set()).add(district_id)
+    result = Scope(
+        is_superuser=user.is_superuser,
+        grants=[
+            Grant(org_id, city_id, kind, role, frozenset(districts.get(org_id, ())))
+            for org_id, city_id, kind, role in memberships
+        ],
+    )
+    user._trygg_scope = result
+    return result
+
+
+def forget(user: Any) -> None:
+    """Drop the cached scope after memberships change within a request."""
+    if hasattr(user, "_trygg_scope"):
+        del user._trygg_scope
+
+
+# Organisations ---------------------------------------------------------------
+
+
+def _org_district_ids(org: Organisation) -> set[int]:
+    return set(org.districts.values_list("pk", flat=True))
+
+
+def _coordinates_partner(s: Scope, org: Organisation) -> bool:
+    return (
+        org.kind not in SENSITIVE_KINDS
+        and bool(s.coordinator_district_ids)
+        and bool(_org_district_ids(org) & s.coordinator_district_ids)
+    )
+
+
+def _organisation(s: Scope, action: str, org: Organisation) -> bool:
+    if s.is_admin_of(org.city_id):
+        return True
+    if action == VIEW:
+        return org.pk in s.member_org_ids or _coordinates_partner(s, org)
+    if action == MANAGE_MEMBERS:
+        return org.pk in s.coordinator_org_ids or _coordinates_partner(s, org)
+    return False
+
+
+def grantable_roles(user: Any, org: Organisation) -> list[str]:
+    """The roles this user may hand out in this organisation."""
+    s = scope(user)
+    valid = [
+        role
+        for role in Role.values
+        if ROLE_REQUIRES_KIND.get(Role(role), org.kind) == org.kind
+    ]
+    if s.is_admin_of(org.city_id):
+        return valid
+    if org.pk in s.coordinator_org_ids:
+        return [r for r in valid if r != Role.ADMINISTRATOR]
+    if _coordinates_partner(s, org):
+        return [r for r in valid if r in PARTNER_GRANTABLE]
+    return []
+
+
+# Geography -------------------------------------------------------------------
+
+
+def _city(s: Scope, action: str, city: City) -> bool:
+    if action == VIEW:
+        return s.sees_city(city.pk)
+    if action in (CHANGE, IMPORT_AREAS):
+        return s.is_admin_of(city.pk)
+    return False
+
+
+def _district(s: Scope, action: str, district: District) -> bool:
+    if action == VIEW:
+        return s.sees_city(district.city_id)
+    if action == CHANGE:
+        return s.is_admin_of(district.city_id)
+    if action == CREATE_PLACE:
+        return s.is_admin_of(district.city_id) or district.pk in s.coordinator_district_ids
+    return False
+
+
+def _police_area(s: Scope, action: str, area: PoliceArea) -> bool:
+    if action == VIEW:
+        return s.sees_city(area.city_id)
+    if action == CHANGE:
+        return s.is_admin_of(area.city_id)
+    return False
+
+
+def _place(s: Scope, action: str, place: Place) -> bool:
+    city_id = place.district.city_id
+    if action == VIEW:
+        return s.sees_city(city_id)
+    if action == CHANGE:
+        return s.is_admin_of(city_id) or place.district_id in s.coordinator_district_ids
+    return False
+
+
+_RULES: dict[type[models.Model], Callable[[Scope, str, Any], bool]] = {
+    Organisation: _organisation,
+    City: _city,
+    District: _district,
+    PoliceArea: _police_area,
+    Place: _place,
+}
+
+
+def can(user: Any, action: str, obj: models.Model) -> bool:
+    rule = _RULES.get(type(obj))
+    if rule is None:
+        raise TypeError(f"the permission policy has no rule for {type(obj).__name__}")
+    return rule(scope(user), action, obj)
+
+
+# Lists -----------------------------------------------------------------------
+
+
+def _visible_organisations(s: Scope) -> QuerySet[Organisation]:
+    if s.is_superuser:
+        return Organisation.objects.all()
+    partner_ids = Organisation.districts.through.objects.filter(
+        district_id__in=s.coordinator_district_ids
+    ).values("organisation_id")
+    return Organisation.objects.filter(
+        Q(city_id__in=s.admin_city_ids)
+        | Q(pk__in=s.member_org_ids)
+        | (Q(pk__in=partner_ids) & ~Q(kind__in=SENSITIVE_KINDS))
+    )
+
+
+def _in_cities(model: type[M], path: str) -> Callable[[Scope], QuerySet[M]]:
+    def query(s: Scope) -> QuerySet[M]:
+        if s.is_superuser:
+            return model._default_manager.all()
+        return model._default_manager.filter(**{f"{path}__in": s.city_ids})
+
+    return query
+
+
+_LISTS: dict[type[models.Model], Callable[[Scope], QuerySet[Any]]] = {
+    Organisation: _visible_organisations,
+    City: _in_cities(City, "pk"),
+    District: _in_cities(District, "city_id"),
+    PoliceArea: _in_cities(PoliceArea, "city_id"),
+    Place: lambda s: _in_cities(Place, "district__city_id")(s).select_related("district__city"),
+}
+
+
+def visible(user: Any, model: type[M]) -> QuerySet[M]:
+    query = _LISTS.get(model)
+    if query is None:
+        raise TypeError(f"the permission policy has no list rule for {model.__name__}")
+    return query(scope(user))
+
+
+def access(user: Any, model: type[M], pk: Any, *, action: str = VIEW) -> M:
+    """The object if the user may see it (else 404) and may do `action` to it (else 403)."""
+    obj = get_object_or_404(visible(user, model), pk=pk)
+    if action != VIEW and not can(user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def manageable_organisations(user: Any) -> QuerySet[Organisation]:
+    s = scope(user)
+    if s.is_superuser:
+        return Organisation.objects.all()
+    partner_ids = Organisation.districts.through.objects.filter(
+        district_id__in=s.coordinator_district_ids
+    ).values("organisation_id")
+    return Organisation.objects.filter(
+        Q(city_id__in=s.admin_city_ids)
+        | Q(pk__in=s.coordinator_org_ids)
+        | (Q(pk__in=partner_ids) & ~Q(kind__in=SENSITIVE_KINDS))
+    )
+
+
+def place_districts(user: Any) -> QuerySet[District]:
+    """Districts in which the user may draw new places."""
+    s = scope(user)
+    if s.is_superuser:
+        return District.objects.all()
+    return District.objects.filter(
+        Q(city_id__in=s.admin_city_ids) | Q(pk__in=s.coordinator_district_ids)
+    )
+
+
+def importable_cities(user: Any) -> QuerySet[City]:
+    s = scope(user)
+    if s.is_superuser:
+        return City.objects.all()
+    return City.objects.filter(pk__in=s.admin_city_ids)

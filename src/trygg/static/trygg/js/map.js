@@ -1,0 +1,61 @@
+// Draws every [data-map] element from the GeoJSON in its json_script element.
+// Data layers never depend on the tile server: with no tile URL the map is drawn on a plain ground.
+(function () {
+  "use strict";
+
+  var STYLES = {
+    district: { color: "#1d4f91", weight: 2, fillColor: "#1d4f91", fillOpacity: 0.08 },
+    place: { color: "#b3261e", weight: 2, fillColor: "#b3261e", fillOpacity: 0.25 },
+    police_area: { color: "#3c3c3c", weight: 2, dashArray: "6 4", fill: false },
+  };
+
+  function labelFor(element, level) {
+    return element.dataset["label" + level.charAt(0).toUpperCase() + level.slice(1)] || level;
+  }
+
+  function draw(element) {
+    var source = document.getElementById(element.dataset.geojson);
+    var data = source ? JSON.parse(source.textContent) : { type: "FeatureCollection", features: [] };
+    var map = L.map(element, { scrollWheelZoom: false });
+    if (element.dataset.tiles) {
+      L.tileLayer(element.dataset.tiles, {
+        maxZoom: 19,
+        attribution: element.dataset.attribution,
+      }).addTo(map);
+    }
+    var layer = L.geoJSON(data, {
+      style: function (feature) {
+        return STYLES[feature.properties.level] || STYLES.district;
+      },
+      onEachFeature: function (feature, item) {
+        var props = feature.properties;
+        var link = document.createElement("a");
+        link.href = props.url;
+        link.textContent = props.name;
+        var box = document.createElement("div");
+        box.appendChild(link);
+        box.appendChild(document.createTextNode(" (" + labelFor(element, props.level) + ")"));
+        item.bindPopup(box);
+        item.bindTooltip(props.name, { sticky: true });
+        item.on("add", function () {
+          var path = item.getElement && item.getElement();
+          if (path) {
+            path.setAttribute("data-level", props.level);
+            path.setAttribute("aria-label", props.name);
+          }
+        });
+      },
+    }).addTo(map);
+    var bounds = layer.getBounds();
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [12, 12] });
+    } else {
+      map.setView([59.33, 18.06], 10);
+    }
+    element.trygg = { map: map, data: layer };
+    element.setAttribute("data-ready", "true");
+    element.dispatchEvent(new CustomEvent("trygg:map-ready", { bubbles: true }));
+  }
+
+  document.querySelectorAll("[data-map]").forEach(draw);
+})();
