@@ -102,6 +102,8 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = config.env_int("TRYGG_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=config.env_int("TRYGG_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Not by address as well: a whole city office often shares one address behind its NAT.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = config.env_int("TRYGG_PROXY_COUNT", 0)
@@ -119,8 +121,13 @@ STATIC_URL = "/static/"
 # Leaflet and leaflet.draw come from the django-leaflet wheel; only its static files are used
 # (its app module needs GDAL, which Trygg does not).
 _leaflet_spec = importlib.util.find_spec("leaflet")
-STATICFILES_DIRS = [Path(next(iter(_leaflet_spec.submodule_search_locations))) / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    Path(next(iter(_leaflet_spec.submodule_search_locations))) / "static",
+]
 STATIC_ROOT = Path(config.env_str("TRYGG_STATIC_ROOT") or DATA_DIR / "static")
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(config.env_str("TRYGG_MEDIA_ROOT") or DATA_DIR / "media")
 MEDIA_URL = "/media/"
 STORAGES = {

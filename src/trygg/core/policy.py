@@ -42,6 +42,12 @@ IMPORT_AREAS = "import_areas"
 # Organisations whose membership lists are nobody else's business: a district
 # coordinator may neither read nor change them.
 SENSITIVE_KINDS = frozenset({OrganisationKind.PREVENTION_GROUP, OrganisationKind.ADVISORY_BOARD})
+# Authorities manage their own people; a coordinator elsewhere may read but not change them.
+AUTHORITY_KINDS = SENSITIVE_KINDS | {
+    OrganisationKind.CITY_OFFICE,
+    OrganisationKind.DISTRICT_ADMINISTRATION,
+    OrganisationKind.LOCAL_POLICE_AREA,
+}
 # What a coordinator may hand out to people of partner organisations in their districts.
 PARTNER_GRANTABLE = (Role.REPORTER, Role.PARTNER)
 
@@ -122,9 +128,10 @@ def _org_district_ids(org: Organisation) -> set[int]:
     return set(org.districts.values_list("pk", flat=True))
 
 
-def _coordinates_partner(s: Scope, org: Organisation) -> bool:
+def _coordinates_partner(s: Scope, org: Organisation, *, manage: bool = False) -> bool:
+    """A coordinator's reach into the other organisations working in their districts."""
     return (
-        org.kind not in SENSITIVE_KINDS
+        org.kind not in (AUTHORITY_KINDS if manage else SENSITIVE_KINDS)
         and bool(s.coordinator_district_ids)
         and bool(_org_district_ids(org) & s.coordinator_district_ids)
     )
@@ -136,7 +143,7 @@ def _organisation(s: Scope, action: str, org: Organisation) -> bool:
     if action == VIEW:
         return org.pk in s.member_org_ids or _coordinates_partner(s, org)
     if action == MANAGE_MEMBERS:
-        return org.pk in s.coordinator_org_ids or _coordinates_partner(s, org)
+        return org.pk in s.coordinator_org_ids or _coordinates_partner(s, org, manage=True)
     return False
 
 
@@ -152,7 +159,7 @@ def grantable_roles(user: Any, org: Organisation) -> list[str]:
         return valid
     if org.pk in s.coordinator_org_ids:
         return [r for r in valid if r != Role.ADMINISTRATOR]
-    if _coordinates_partner(s, org):
+    if _coordinates_partner(s, org, manage=True):
         return [r for r in valid if r in PARTNER_GRANTABLE]
     return []
 
@@ -270,7 +277,7 @@ def manageable_organisations(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         Q(city_id__in=s.admin_city_ids)
         | Q(pk__in=s.coordinator_org_ids)
-        | (Q(pk__in=partner_ids) & ~Q(kind__in=SENSITIVE_KINDS))
+        | (Q(pk__in=partner_ids) & ~Q(kind__in=AUTHORITY_KINDS))
     )
 
 

@@ -94,10 +94,24 @@ def _covered_districts(
     return chosen, ""
 
 
-def _check_places_stay_inside(
-    feature: ParsedFeature, city: City
-) -> str:
-    existing = District.objects.filter(city=city, name__iexact=feature.name).first()
+def _existing(city: City, level: str) -> list[Any]:
+    if level == AreaLevel.DISTRICT:
+        return list(District.objects.filter(city=city))
+    if level == AreaLevel.PLACE:
+        return list(Place.objects.filter(district__city=city))
+    return list(PoliceArea.objects.filter(city=city))
+
+
+def _by_name(areas: list[Any]) -> dict[tuple[int | None, str], Any]:
+    """Areas keyed by (district, case-folded name): places are named within their district.
+
+    Folding in Python, since SQLite's case-insensitive match knows only ASCII (Ä ≠ ä).
+    """
+    return {(getattr(a, "district_id", None), a.name.casefold()): a for a in areas}
+
+
+def _check_places_stay_inside(feature: ParsedFeature, city: City) -> str:
+    existing = _by_name(_existing(city, AreaLevel.DISTRICT)).get((None, feature.name.casefold()))
     if existing is None:
         return ""
     outer = feature.geometry_sweref.buffer(BORDER_TOLERANCE_M)
@@ -139,22 +153,22 @@ def areas_import(*, city: City, level: str, data: bytes | str, by: User | None =
         raise AreaImportError(sorted(errors, key=lambda e: e.number))
 
     created = updated = 0
+    existing = _by_name(_existing(city, level))
     with transaction.atomic():
         for feature, target in plan:
-            fields = area_fields(feature.geometry)
-            if level == AreaLevel.DISTRICT:
-                obj = District.objects.filter(city=city, name__iexact=feature.name).first()
-                obj = obj or District(city=city)
-            elif level == AreaLevel.PLACE:
-                obj = Place.objects.filter(district=target, name__iexact=feature.name).first()
-                obj = obj or Place(district=target)
+            obj = existing.get((getattr(target, "pk", None), feature.name.casefold()))
+            if obj is None:
+                if level == AreaLevel.DISTRICT:
+                    obj = District(city=city)
+                elif level == AreaLevel.PLACE:
+                    obj = Place(district=target)
+                else:
+                    obj = PoliceArea(city=city)
+            if level == AreaLevel.PLACE:
                 obj.description = str(feature.properties.get("description") or obj.description)
-            else:
-                obj = PoliceArea.objects.filter(city=city, name__iexact=feature.name).first()
-                obj = obj or PoliceArea(city=city)
             is_new = obj.pk is None
             obj.name = feature.name
-            for key, value in fields.items():
+            for key, value in area_fields(feature.geometry).items():
                 setattr(obj, key, value)
             obj.full_clean()
             obj.save()
@@ -181,7 +195,7 @@ def place_create(
             }
         )
     name = name.strip()
-    if Place.objects.filter(district=district, name__iexact=name).exists():
+    if (district.pk, name.casefold()) in _by_name(list(district.places.all())):
         raise ValidationError(
             {"name": _("%(district)s already has a place with this name.") % {"district": district.name}}
         )
