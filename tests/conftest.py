@@ -117,3 +117,23 @@ def login(client):
         return client
 
     return _login
+
+
+_browser_outcomes: dict[str, int] = {}
+
+
+def pytest_runtest_logreport(report):
+    counted = report.when == "call" or (report.when == "setup" and not report.passed)
+    if counted and "browser" in report.keywords:
+        _browser_outcomes[report.outcome] = _browser_outcomes.get(report.outcome, 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say which database the suite ran on and whether the browser ran, for CI's log."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    browser = ", ".join(f"{n} {outcome}" for outcome, n in sorted(_browser_outcomes.items()))
+    terminalreporter.write_sep("-", "Trygg")
+    terminalreporter.write_line(f"database: {database['ENGINE'].rsplit('.', 1)[-1]}")
+    terminalreporter.write_line(f"browser tests (headless Chromium): {browser or 'none ran'}")

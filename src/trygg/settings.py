@@ -159,12 +159,8 @@ EMAIL_USE_TLS = config.env_bool("TRYGG_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = config.env_str("TRYGG_EMAIL_FROM", "Trygg <noreply@trygg.invalid>")
 
 # Base-map tiles come from outside; data layers must render without them (empty = no tiles).
-TRYGG_TILE_URL = config.env_str(
-    "TRYGG_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-)
-TRYGG_TILE_ATTRIBUTION = config.env_str(
-    "TRYGG_TILE_ATTRIBUTION", "© OpenStreetMap contributors"
-)
+TRYGG_TILE_URL = config.env_str("TRYGG_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+TRYGG_TILE_ATTRIBUTION = config.env_str("TRYGG_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 TRYGG_MAX_IMPORT_BYTES = config.env_int("TRYGG_MAX_IMPORT_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

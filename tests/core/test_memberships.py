@@ -16,7 +16,9 @@ def roles_of(user, organisation):
     )
 
 
-def test_a_coordinator_adds_a_new_person_who_gets_an_invitation(world, login, django_capture_on_commit_callbacks):
+def test_a_coordinator_adds_a_new_person_who_gets_an_invitation(
+    world, login, django_capture_on_commit_callbacks
+):
     client = login(world.anna)
     sdf = world.orgs["alvsjo_sdf"]
     with django_capture_on_commit_callbacks(execute=True):

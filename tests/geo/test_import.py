@@ -178,7 +178,9 @@ def test_the_command_line_imports_and_reports(world, tmp_path):
 
 def test_the_command_line_names_every_bad_feature(world, tmp_path):
     path = tmp_path / "omraden.geojson"
-    path.write_text(collection(feature("Farsta", square(18.05, 59.22, 18.12, 59.26)), feature("Trasig", BOWTIE)))
+    path.write_text(
+        collection(feature("Farsta", square(18.05, 59.22, 18.12, 59.26)), feature("Trasig", BOWTIE))
+    )
     with pytest.raises(CommandError) as error:
         call_command("import_areas", str(path), city="Stockholms stad", level="district")
     assert "Trasig" in str(error.value)
@@ -211,7 +213,9 @@ def test_the_import_page_lists_the_faults(world, login):
             "city": world.stockholm.pk,
             "level": "district",
             "file": upload(
-                collection(feature("Farsta", square(18.05, 59.22, 18.12, 59.26)), feature("Trasig", BOWTIE))
+                collection(
+                    feature("Farsta", square(18.05, 59.22, 18.12, 59.26)), feature("Trasig", BOWTIE)
+                )
             ),
         },
     )

@@ -29,7 +29,11 @@ def test_a_coordinator_draws_a_place_in_their_district(world, login):
 
 
 def test_a_drawn_feature_is_accepted_as_well_as_a_bare_geometry(world, login):
-    feature = {"type": "Feature", "properties": {}, "geometry": json.loads(drawn(17.99, 59.28, 17.995, 59.285))}
+    feature = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": json.loads(drawn(17.99, 59.28, 17.995, 59.285)),
+    }
     login(world.anna).post(
         reverse("geo:place_create"),
         {"name": "Torg", "district": world.alvsjo.pk, "geometry": json.dumps(feature)},
@@ -40,7 +44,11 @@ def test_a_drawn_feature_is_accepted_as_well_as_a_bare_geometry(world, login):
 def test_a_place_drawn_outside_the_district_is_refused(world, login):
     response = login(world.anna).post(
         reverse("geo:place_create"),
-        {"name": "Bortom", "district": world.alvsjo.pk, "geometry": drawn(18.2, 59.28, 18.3, 59.29)},
+        {
+            "name": "Bortom",
+            "district": world.alvsjo.pk,
+            "geometry": drawn(18.2, 59.28, 18.3, 59.29),
+        },
     )
     assert response.status_code == 400
     assert "geometry" in response.context["form"].errors
@@ -50,7 +58,11 @@ def test_a_place_drawn_outside_the_district_is_refused(world, login):
 def test_a_duplicate_name_in_the_district_is_refused(world, login):
     response = login(world.anna).post(
         reverse("geo:place_create"),
-        {"name": "älvsjö centrum", "district": world.alvsjo.pk, "geometry": drawn(17.99, 59.28, 17.995, 59.285)},
+        {
+            "name": "älvsjö centrum",
+            "district": world.alvsjo.pk,
+            "geometry": drawn(17.99, 59.28, 17.995, 59.285),
+        },
     )
     assert response.status_code == 400
     assert "name" in response.context["form"].errors
@@ -68,7 +80,11 @@ def test_a_boundary_that_is_not_geojson_is_refused(world, login):
 def test_a_coordinator_may_not_draw_in_another_district(world, login):
     response = login(world.olle).post(
         reverse("geo:place_create"),
-        {"name": "Inkräkt", "district": world.alvsjo.pk, "geometry": drawn(17.99, 59.28, 17.995, 59.285)},
+        {
+            "name": "Inkräkt",
+            "district": world.alvsjo.pk,
+            "geometry": drawn(17.99, 59.28, 17.995, 59.285),
+        },
     )
     assert response.status_code == 400
     assert not Place.objects.filter(name="Inkräkt").exists()

@@ -151,9 +151,7 @@ def grantable_roles(user: Any, org: Organisation) -> list[str]:
     """The roles this user may hand out in this organisation."""
     s = scope(user)
     valid = [
-        role
-        for role in Role.values
-        if ROLE_REQUIRES_KIND.get(Role(role), org.kind) == org.kind
+        role for role in Role.values if ROLE_REQUIRES_KIND.get(Role(role), org.kind) == org.kind
     ]
     if s.is_admin_of(org.city_id):
         return valid

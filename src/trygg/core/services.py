@@ -48,9 +48,7 @@ def membership_set_roles(
     )
     to_remove = (current & grantable) - wanted
     if by.pk == user.pk and Role.ADMINISTRATOR in to_remove:
-        raise ValidationError(
-            {"roles": _("You cannot remove your own administrator role.")}
-        )
+        raise ValidationError({"roles": _("You cannot remove your own administrator role.")})
     Membership.objects.filter(user=user, organisation=organisation, role__in=to_remove).delete()
     for role in sorted(wanted - current):
         membership = Membership(user=user, organisation=organisation, role=role, granted_by=by)

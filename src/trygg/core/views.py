@@ -74,7 +74,10 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("%(name)s now belongs to %(organisation)s.")
-                    % {"name": person.get_full_name() or person.email, "organisation": organisation},
+                    % {
+                        "name": person.get_full_name() or person.email,
+                        "organisation": organisation,
+                    },
                 )
                 return redirect("core:organisation", pk=organisation.pk)
     return render(
@@ -102,7 +105,10 @@ def member_roles(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         return redirect("core:organisation", pk=organisation.pk)
     try:
         services.membership_set_roles(
-            by=request.user, organisation=organisation, user=person, roles=form.cleaned_data["roles"]
+            by=request.user,
+            organisation=organisation,
+            user=person,
+            roles=form.cleaned_data["roles"],
         )
     except ValidationError as exc:
         for error in exc.messages:

@@ -18,9 +18,21 @@ CITY = "Stockholms stad"
 
 # Simplified outline of the city (lon, lat), clockwise from Hässelby in the north-west.
 OUTLINE = [
-    (17.77, 59.385), (17.84, 59.425), (17.95, 59.430), (17.99, 59.395), (18.04, 59.375),
-    (18.10, 59.370), (18.17, 59.345), (18.165, 59.305), (18.20, 59.265), (18.13, 59.225),
-    (18.05, 59.228), (17.98, 59.252), (17.90, 59.255), (17.86, 59.290), (17.80, 59.325),
+    (17.77, 59.385),
+    (17.84, 59.425),
+    (17.95, 59.430),
+    (17.99, 59.395),
+    (18.04, 59.375),
+    (18.10, 59.370),
+    (18.17, 59.345),
+    (18.165, 59.305),
+    (18.20, 59.265),
+    (18.13, 59.225),
+    (18.05, 59.228),
+    (17.98, 59.252),
+    (17.90, 59.255),
+    (17.86, 59.290),
+    (17.80, 59.325),
     (17.77, 59.385),
 ]
 
@@ -45,18 +57,42 @@ DISTRICT_CENTRES = {
 # Places in Älvsjö and one in a neighbouring district: (name, centre lon/lat, half-size in
 # degrees lon/lat, description).
 PLACES = [
-    ("Älvsjö centrum", (18.0105, 59.2785), (0.0030, 0.0014),
-     "Torget, stationen och gångtunneln vid Älvsjö station."),
-    ("Älvsjö station", (18.0120, 59.2760), (0.0016, 0.0008),
-     "Pendeltågsstationen med perronger och entréer."),
-    ("Solberga centrum", (17.9975, 59.2845), (0.0018, 0.0009),
-     "Butiker och busshållplats vid Solberga."),
-    ("Herrängens gård", (18.0180, 59.2650), (0.0014, 0.0008),
-     "Parkstråk och lekplats i Herrängen."),
-    ("Långbroparken", (17.9985, 59.2660), (0.0022, 0.0011),
-     "Park med gångvägar mellan Långbro och Älvsjö."),
-    ("Liljeholmstorget", (18.0225, 59.3100), (0.0020, 0.0009),
-     "Torget och tunnelbaneuppgången i Liljeholmen."),
+    (
+        "Älvsjö centrum",
+        (18.0105, 59.2785),
+        (0.0030, 0.0014),
+        "Torget, stationen och gångtunneln vid Älvsjö station.",
+    ),
+    (
+        "Älvsjö station",
+        (18.0120, 59.2760),
+        (0.0016, 0.0008),
+        "Pendeltågsstationen med perronger och entréer.",
+    ),
+    (
+        "Solberga centrum",
+        (17.9975, 59.2845),
+        (0.0018, 0.0009),
+        "Butiker och busshållplats vid Solberga.",
+    ),
+    (
+        "Herrängens gård",
+        (18.0180, 59.2650),
+        (0.0014, 0.0008),
+        "Parkstråk och lekplats i Herrängen.",
+    ),
+    (
+        "Långbroparken",
+        (17.9985, 59.2660),
+        (0.0022, 0.0011),
+        "Park med gångvägar mellan Långbro och Älvsjö.",
+    ),
+    (
+        "Liljeholmstorget",
+        (18.0225, 59.3100),
+        (0.0020, 0.0009),
+        "Torget och tunnelbaneuppgången i Liljeholmen.",
+    ),
 ]
 
 PLACE_DISTRICT = {"Liljeholmstorget": "Hägersten-Liljeholmen"}
@@ -66,7 +102,10 @@ POLICE_AREAS = {
     "Lokalpolisområde Söderort öst": ["Enskede-Årsta-Vantör", "Skarpnäck", "Farsta"],
     "Lokalpolisområde Innerstaden": ["Södermalm", "Norrmalm", "Kungsholmen", "Östermalm"],
     "Lokalpolisområde Västerort": [
-        "Bromma", "Hässelby-Vällingby", "Spånga-Tensta", "Rinkeby-Kista",
+        "Bromma",
+        "Hässelby-Vällingby",
+        "Spånga-Tensta",
+        "Rinkeby-Kista",
     ],
 }
 
@@ -95,8 +134,14 @@ def _box(centre: tuple[float, float], half: tuple[float, float]) -> Polygon:
     # An octagon reads as a drawn area rather than a tile on the map.
     return Polygon(
         [
-            (x - dx, y - dy / 2), (x - dx / 2, y - dy), (x + dx / 2, y - dy), (x + dx, y - dy / 2),
-            (x + dx, y + dy / 2), (x + dx / 2, y + dy), (x - dx / 2, y + dy), (x - dx, y + dy / 2),
+            (x - dx, y - dy / 2),
+            (x - dx / 2, y - dy),
+            (x + dx / 2, y - dy),
+            (x + dx, y - dy / 2),
+            (x + dx, y + dy / 2),
+            (x + dx / 2, y + dy),
+            (x - dx / 2, y + dy),
+            (x - dx, y + dy / 2),
         ]
     )
 

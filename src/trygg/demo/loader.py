@@ -39,10 +39,16 @@ class DemoUser:
 ORGANISATIONS = [
     ("Stadsledningskontoret", K.CITY_OFFICE, []),
     ("Älvsjö stadsdelsförvaltning", K.DISTRICT_ADMINISTRATION, ["Älvsjö"]),
-    ("Hägersten-Liljeholmens stadsdelsförvaltning", K.DISTRICT_ADMINISTRATION,
-     ["Hägersten-Liljeholmen"]),
-    ("Lokalpolisområde Söderort syd", K.LOCAL_POLICE_AREA,
-     geography.POLICE_AREAS["Lokalpolisområde Söderort syd"]),
+    (
+        "Hägersten-Liljeholmens stadsdelsförvaltning",
+        K.DISTRICT_ADMINISTRATION,
+        ["Hägersten-Liljeholmen"],
+    ),
+    (
+        "Lokalpolisområde Söderort syd",
+        K.LOCAL_POLICE_AREA,
+        geography.POLICE_AREAS["Lokalpolisområde Söderort syd"],
+    ),
     ("Fastighets AB Älvsjö Centrum (illustrativ)", K.PROPERTY_OWNER, ["Älvsjö"]),
     ("Brf Solbergahöjden (illustrativ)", K.HOUSING_COOPERATIVE, ["Älvsjö"]),
     ("SL", K.PUBLIC_TRANSPORT, ["Älvsjö", "Hägersten-Liljeholmen"]),
@@ -54,23 +60,66 @@ ORGANISATIONS = [
 ]
 
 DEMO_USERS = [
-    DemoUser("anna", "Anna", "Lind", "Älvsjö stadsdelsförvaltning",
-             (Role.COORDINATOR, Role.REPORTER), "trygghetssamordnare, Älvsjö"),
-    DemoUser("petra", "Petra", "Holm", "Lokalpolisområde Söderort syd",
-             (Role.COORDINATOR, Role.REPORTER), "kommunpolis"),
-    DemoUser("rut", "Rut", "Ek", "Fastighets AB Älvsjö Centrum (illustrativ)",
-             (Role.REPORTER,), "rapportör, fastighetsskötare"),
+    DemoUser(
+        "anna",
+        "Anna",
+        "Lind",
+        "Älvsjö stadsdelsförvaltning",
+        (Role.COORDINATOR, Role.REPORTER),
+        "trygghetssamordnare, Älvsjö",
+    ),
+    DemoUser(
+        "petra",
+        "Petra",
+        "Holm",
+        "Lokalpolisområde Söderort syd",
+        (Role.COORDINATOR, Role.REPORTER),
+        "kommunpolis",
+    ),
+    DemoUser(
+        "rut",
+        "Rut",
+        "Ek",
+        "Fastighets AB Älvsjö Centrum (illustrativ)",
+        (Role.REPORTER,),
+        "rapportör, fastighetsskötare",
+    ),
     DemoUser("sara", "Sara", "Berg", "SL", (Role.PARTNER, Role.REPORTER), "partner, SL"),
-    DemoUser("bo", "Bo", "Nyberg", "Brf Solbergahöjden (illustrativ)",
-             (Role.PARTNER,), "partner, bostadsrättsförening"),
-    DemoUser("maja", "Maja", "Sund", "Preventionsgruppen Älvsjö",
-             (Role.PREVENTION_MEMBER,), "preventionsgruppen"),
-    DemoUser("alva", "Alva", "Strand", "Rådgivande organ för brottsförebyggande arbete",
-             (Role.ADVISORY_MEMBER,), "rådgivande organ (forskare)"),
-    DemoUser("olle", "Olle", "Dahl", "Hägersten-Liljeholmens stadsdelsförvaltning",
-             (Role.COORDINATOR,), "trygghetssamordnare, Hägersten-Liljeholmen"),
-    DemoUser("ingrid", "Ingrid", "Wall", "Stadsledningskontoret",
-             (Role.ADMINISTRATOR,), "administratör"),
+    DemoUser(
+        "bo",
+        "Bo",
+        "Nyberg",
+        "Brf Solbergahöjden (illustrativ)",
+        (Role.PARTNER,),
+        "partner, bostadsrättsförening",
+    ),
+    DemoUser(
+        "maja",
+        "Maja",
+        "Sund",
+        "Preventionsgruppen Älvsjö",
+        (Role.PREVENTION_MEMBER,),
+        "preventionsgruppen",
+    ),
+    DemoUser(
+        "alva",
+        "Alva",
+        "Strand",
+        "Rådgivande organ för brottsförebyggande arbete",
+        (Role.ADVISORY_MEMBER,),
+        "rådgivande organ (forskare)",
+    ),
+    DemoUser(
+        "olle",
+        "Olle",
+        "Dahl",
+        "Hägersten-Liljeholmens stadsdelsförvaltning",
+        (Role.COORDINATOR,),
+        "trygghetssamordnare, Hägersten-Liljeholmen",
+    ),
+    DemoUser(
+        "ingrid", "Ingrid", "Wall", "Stadsledningskontoret", (Role.ADMINISTRATOR,), "administratör"
+    ),
 ]
 
 

@@ -39,9 +39,7 @@ class PlaceForm(forms.Form):
     geometry = forms.CharField(
         label=_("Boundary (GeoJSON)"),
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text=_(
-            "Draw the polygon on the map, or paste a GeoJSON Polygon in WGS84 here."
-        ),
+        help_text=_("Draw the polygon on the map, or paste a GeoJSON Polygon in WGS84 here."),
     )
 
     def __init__(self, *args, districts, **kwargs):

@@ -147,7 +147,9 @@ def parse_areas(data: bytes | str) -> ParsedFile:
     except (ValueError, UnicodeDecodeError) as exc:
         return ParsedFile(
             crs="",
-            errors=[FeatureError(0, "", _("The file is not valid JSON: %(error)s") % {"error": exc})],
+            errors=[
+                FeatureError(0, "", _("The file is not valid JSON: %(error)s") % {"error": exc})
+            ],
         )
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         return ParsedFile(
@@ -194,7 +196,8 @@ def parse_areas(data: bytes | str) -> ParsedFile:
                 FeatureError(
                     number,
                     name,
-                    _("the name is used by feature %(other)s too") % {"other": seen[name.casefold()]},
+                    _("the name is used by feature %(other)s too")
+                    % {"other": seen[name.casefold()]},
                 )
             )
         else:

@@ -14,8 +14,8 @@ from shapely.geometry.base import BaseGeometry
 
 from trygg.core.models import User
 from trygg.geo.geojson import FeatureError, ParsedFeature, parse_areas, read_geometry
-from trygg.geo.models import City, District, PoliceArea, Place
-from trygg.geo.projection import WGS84, area_fields, reproject, SWEREF99TM
+from trygg.geo.models import City, District, Place, PoliceArea
+from trygg.geo.projection import SWEREF99TM, WGS84, area_fields, reproject
 
 # Places drawn by hand along a district border may stray this far (metres) outside it.
 BORDER_TOLERANCE_M = 5.0
@@ -115,9 +115,7 @@ def _check_places_stay_inside(feature: ParsedFeature, city: City) -> str:
     if existing is None:
         return ""
     outer = feature.geometry_sweref.buffer(BORDER_TOLERANCE_M)
-    stranded = [
-        p.name for p in existing.places.all() if not outer.covers(shape(p.geometry_sweref))
-    ]
+    stranded = [p.name for p in existing.places.all() if not outer.covers(shape(p.geometry_sweref))]
     if stranded:
         return _("the new boundary would leave these places outside: %(names)s") % {
             "names": ", ".join(stranded)
@@ -125,7 +123,9 @@ def _check_places_stay_inside(feature: ParsedFeature, city: City) -> str:
     return ""
 
 
-def areas_import(*, city: City, level: str, data: bytes | str, by: User | None = None) -> ImportResult:
+def areas_import(
+    *, city: City, level: str, data: bytes | str, by: User | None = None
+) -> ImportResult:
     """Import districts, police areas or places from GeoJSON; store every feature or none.
 
     Areas are matched by name within the city (places: within their district), so a
@@ -197,7 +197,10 @@ def place_create(
     name = name.strip()
     if (district.pk, name.casefold()) in _by_name(list(district.places.all())):
         raise ValidationError(
-            {"name": _("%(district)s already has a place with this name.") % {"district": district.name}}
+            {
+                "name": _("%(district)s already has a place with this name.")
+                % {"district": district.name}
+            }
         )
     place = Place(district=district, name=name, description=description, **area_fields(polygon))
     place.full_clean()

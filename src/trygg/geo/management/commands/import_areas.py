@@ -13,12 +13,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
-        parser.add_argument("--city", required=True, help="the city's name; created if --create-city")
+        parser.add_argument(
+            "--city", required=True, help="the city's name; created if --create-city"
+        )
         parser.add_argument("--level", required=True, choices=AreaLevel.values)
         parser.add_argument("--create-city", action="store_true")
         parser.add_argument("--language", default="sv", choices=["sv", "en"])
 
-    def handle(self, *args, path: Path, city: str, level: str, create_city: bool, language: str, **options):
+    def handle(
+        self, *args, path: Path, city: str, level: str, create_city: bool, language: str, **options
+    ):
         translation.activate(language)
         if create_city:
             target, _created = City.objects.get_or_create(name=city)
