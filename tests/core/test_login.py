@@ -41,6 +41,7 @@ def test_ten_failed_logins_lock_the_account(world, client):
     assert response.status_code == 429
     body = response.content.decode()
     assert "Kontot är låst en stund" in body
+    assert "Försök igen om 15 minuter" in body
     assert "_auth_user_id" not in client.session
 
 

@@ -43,6 +43,10 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def area_km2(self) -> float:
+        return self.area_m2 / 1_000_000
+
 
 class District(Area):
     """A stadsdelsområde: the unit a district administration answers for."""

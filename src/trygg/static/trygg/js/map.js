@@ -41,7 +41,6 @@
           var path = item.getElement && item.getElement();
           if (path) {
             path.setAttribute("data-level", props.level);
-            path.setAttribute("aria-label", props.name);
           }
         });
       },
