@@ -64,3 +64,16 @@ def test_the_shared_redis_cache_really_works(settings):
     cache.set("probe", {"a": 1}, 10)
     assert cache.get("probe") == {"a": 1}
     cache.delete("probe")
+
+
+@pytest.mark.parametrize(
+    "url, origin",
+    [
+        ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "https://tile.openstreetmap.org"),
+        ("https://{s}.tile.example.se/{z}/{x}/{y}.png", "https://*.tile.example.se"),
+        ("https://karta.example.se/wmts/{z}/{x}/{y}.png", "https://karta.example.se"),
+        ("", ""),
+    ],
+)
+def test_the_tile_server_is_allowed_by_the_content_security_policy(url, origin):
+    assert config.tile_origin(url) == origin

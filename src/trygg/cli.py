@@ -93,7 +93,14 @@ def serve(args: argparse.Namespace) -> None:
             f"static files are not collected in TRYGG_STATIC_ROOT ({settings.STATIC_ROOT}); "
             "run `trygg manage collectstatic --noinput` first"
         )
-    workers = args.workers or int(os.environ.get("TRYGG_WORKERS", "0")) or (os.cpu_count() or 1) * 2
+    from django.core.exceptions import ImproperlyConfigured
+
+    from trygg import config
+
+    try:
+        workers = args.workers or config.env_int("TRYGG_WORKERS", 0) or (os.cpu_count() or 1) * 2
+    except ImproperlyConfigured as exc:
+        _fail(str(exc))
     _gunicorn(args.bind, workers=workers, threads=args.threads, access_log=True)
 
 

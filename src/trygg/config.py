@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -119,3 +120,11 @@ def cache(redis_url: str) -> dict[str, Any]:
             "KEY_PREFIX": "trygg",
         }
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trygg"}
+
+
+def tile_origin(url: str) -> str:
+    """The CSP source for a Leaflet tile URL; its `{s}` subdomain becomes a wildcard."""
+    if not url:
+        return ""
+    parts = urlsplit(url.replace("{s}", "__subdomain__"))
+    return f"{parts.scheme}://{parts.netloc.replace('__subdomain__', '*')}"

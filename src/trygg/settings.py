@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
@@ -165,10 +164,7 @@ TRYGG_MAX_IMPORT_BYTES = config.env_int("TRYGG_MAX_IMPORT_BYTES", 20 * 1024 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-_tile_origin = ""
-if TRYGG_TILE_URL:
-    _parts = urlsplit(TRYGG_TILE_URL.replace("{s}", "a"))
-    _tile_origin = f"{_parts.scheme}://{_parts.netloc.replace('a.', '*.', 1)}"
+_tile_origin = config.tile_origin(TRYGG_TILE_URL)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -79,6 +79,23 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(world, client):
     assert world.anna.check_password(new)
 
 
+def test_a_password_reset_lifts_the_lockout(world, client):
+    for _ in range(10):
+        client.post(reverse("login"), {"username": "anna", "password": "fel"})
+    assert (
+        client.post(reverse("login"), {"username": "anna", "password": PASSWORD}).status_code == 429
+    )
+    client.post(reverse("password_reset"), {"email": "anna@example.org"})
+    link = re.search(r"http://testserver(/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    new = "ett-helt-nytt-lösenord-2026"
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+
+    response = client.post(reverse("login"), {"username": "anna", "password": new})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.anna.pk)
+
+
 def test_password_reset_does_not_reveal_unknown_addresses(world, client):
     response = client.post(reverse("password_reset"), {"email": "okand@example.org"})
     assert response.status_code == 302

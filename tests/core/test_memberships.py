@@ -191,3 +191,12 @@ def test_the_menu_follows_the_roles(world, login):
     assert "geo:import" not in menu(world.anna)
     assert "geo:place_create" in menu(world.anna)
     assert "geo:place_create" not in menu(world.rut)
+
+
+def test_no_door_puts_a_city_administrator_into_an_ordinary_organisation(world):
+    membership = Membership(
+        user=world.anna, organisation=world.orgs["alvsjo_sdf"], role="administrator"
+    )
+    with pytest.raises(ValidationError) as error:
+        membership.full_clean()
+    assert "role" in error.value.message_dict

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,21 @@ ROLE_REQUIRES_KIND = {
 }
 
 
+def role_misfit(role: str, kind: str) -> str | None:
+    """Why `role` cannot be held in an organisation of `kind`, or None if it can.
+
+    The administrator role grants rights over a whole city, so it must never land in
+    an ordinary organisation through any door, the Django admin included.
+    """
+    required = ROLE_REQUIRES_KIND.get(Role(role))
+    if required is None or kind == required:
+        return None
+    return _("The role %(role)s is only given in a %(kind)s.") % {
+        "role": Role(role).label,
+        "kind": required.label,
+    }
+
+
 class Membership(models.Model):
     """One role of one person in one organisation."""
 
@@ -123,3 +139,9 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.role in Role.values and self.organisation_id:
+            misfit = role_misfit(self.role, self.organisation.kind)
+            if misfit:
+                raise ValidationError({"role": misfit})

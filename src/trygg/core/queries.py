@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from trygg.core import policy
 from trygg.core.models import Membership, Organisation, Role, User
 
@@ -40,8 +42,9 @@ def organisations_of(*, user: Any) -> list[OrganisationRoles]:
 
 
 def members_of(*, user: Any, organisation: Organisation) -> list[Member]:
-    """The people of an organisation the user may see (the caller has checked access)."""
-    assert policy.can(user, policy.VIEW, organisation)
+    """The people of an organisation the user may see."""
+    if not policy.can(user, policy.VIEW, organisation):
+        raise PermissionDenied
     grouped: dict[int, Member] = {}
     memberships = (
         Membership.objects.filter(organisation=organisation)

@@ -11,21 +11,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trygg.core import policy
-from trygg.core.models import ROLE_REQUIRES_KIND, Membership, Organisation, Role, User
+from trygg.core.models import Membership, Organisation, Role, User, role_misfit
 
 
 def _check_roles(organisation: Organisation, roles: Iterable[str]) -> None:
     for role in roles:
         if role not in Role.values:
             raise ValidationError({"roles": _("Unknown role: %(role)s") % {"role": role}})
-        required = ROLE_REQUIRES_KIND.get(Role(role))
-        if required is not None and organisation.kind != required:
-            raise ValidationError(
-                {
-                    "roles": _("The role %(role)s is only given in a %(kind)s.")
-                    % {"role": Role(role).label, "kind": required.label}
-                }
-            )
+        misfit = role_misfit(role, organisation.kind)
+        if misfit:
+            raise ValidationError({"roles": misfit})
 
 
 @transaction.atomic
@@ -113,3 +108,10 @@ def user_set_language(*, user: User, language: str) -> None:
     user.language = language
     user.full_clean(validate_unique=False)
     user.save(update_fields=["language"])
+
+
+def login_unlock(*, user: User) -> None:
+    """Lift a login lockout once the person has proven who they are by a reset link."""
+    from axes.utils import reset
+
+    reset(username=user.get_username())

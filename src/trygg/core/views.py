@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -131,3 +132,12 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """A new password set through the e-mailed link also lifts a lockout."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.login_unlock(user=form.user)
+        return response
