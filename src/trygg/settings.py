@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "csp",
     "trygg.core",
     "trygg.geo",
+    "trygg.reports",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,11 @@ DEFAULT_FROM_EMAIL = config.env_str("TRYGG_EMAIL_FROM", "Trygg <noreply@trygg.in
 TRYGG_TILE_URL = config.env_str("TRYGG_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 TRYGG_TILE_ATTRIBUTION = config.env_str("TRYGG_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 TRYGG_MAX_IMPORT_BYTES = config.env_int("TRYGG_MAX_IMPORT_BYTES", 20 * 1024 * 1024)
+TRYGG_MAX_PHOTO_BYTES = config.env_int("TRYGG_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
+TRYGG_MAX_PHOTOS = config.env_int("TRYGG_MAX_PHOTOS", 5)
+# Public intake (resident page, Open311): requests per client address or API key.
+TRYGG_PUBLIC_RATE = config.env_str("TRYGG_PUBLIC_RATE", "20/h")
+TRYGG_API_KEY_RATE = config.env_str("TRYGG_API_KEY_RATE", "600/h")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

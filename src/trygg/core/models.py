@@ -145,3 +145,22 @@ class Membership(models.Model):
             misfit = role_misfit(self.role, self.organisation.kind)
             if misfit:
                 raise ValidationError({"role": misfit})
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.name}"

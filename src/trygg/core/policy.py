@@ -30,6 +30,7 @@ from trygg.core.models import (
     Role,
 )
 from trygg.geo.models import City, District, Place, PoliceArea
+from trygg.reports.models import Report
 
 M = TypeVar("M", bound=models.Model)
 
@@ -38,6 +39,8 @@ CHANGE = "change"
 MANAGE_MEMBERS = "manage_members"
 CREATE_PLACE = "create_place"
 IMPORT_AREAS = "import_areas"
+REVIEW = "review"
+IMPORT_REPORTS = "import_reports"
 
 # Organisations whose membership lists are nobody else's business: a district
 # coordinator may neither read nor change them.
@@ -48,6 +51,11 @@ AUTHORITY_KINDS = SENSITIVE_KINDS | {
     OrganisationKind.DISTRICT_ADMINISTRATION,
     OrganisationKind.LOCAL_POLICE_AREA,
 }
+# Who may send reports for their organisation.
+REPORTING_ROLES = frozenset({Role.REPORTER, Role.COORDINATOR})
+# Partners see reports a coordinator has let through, never the raw intake.
+PARTNER_REPORT_STATUSES = ("accepted", "measure_planned", "done", "closed")
+
 # What a coordinator may hand out to people of partner organisations in their districts.
 PARTNER_GRANTABLE = (Role.REPORTER, Role.PARTNER)
 
@@ -67,6 +75,7 @@ class Scope:
 
     is_superuser: bool = False
     grants: list[Grant] = field(default_factory=list)
+    user_id: int | None = None
 
     def __post_init__(self) -> None:
         self.city_ids = frozenset(g.city_id for g in self.grants)
@@ -77,6 +86,16 @@ class Scope:
         coordinating = [g for g in self.grants if g.role == Role.COORDINATOR]
         self.coordinator_org_ids = frozenset(g.organisation_id for g in coordinating)
         self.coordinator_district_ids = frozenset(d for g in coordinating for d in g.district_ids)
+        self.coordinator_city_ids = frozenset(g.city_id for g in coordinating)
+        self.partner_district_ids = frozenset(
+            d for g in self.grants if g.role == Role.PARTNER for d in g.district_ids
+        )
+        self.reporting_org_ids = frozenset(
+            g.organisation_id for g in self.grants if g.role in REPORTING_ROLES
+        )
+        self.police_city_ids = frozenset(
+            g.city_id for g in self.grants if g.kind == OrganisationKind.LOCAL_POLICE_AREA
+        )
 
     def roles(self) -> frozenset[str]:
         return frozenset(g.role for g in self.grants)
@@ -105,6 +124,7 @@ def scope(user: Any) -> Scope:
     for org_id, district_id in through.values_list("organisation_id", "district_id"):
         districts.setdefault(org_id, set()).add(district_id)
     result = Scope(
+        user_id=user.pk,
         is_superuser=user.is_superuser,
         grants=[
             Grant(org_id, city_id, kind, role, frozenset(districts.get(org_id, ())))
@@ -170,6 +190,12 @@ def _city(s: Scope, action: str, city: City) -> bool:
         return s.sees_city(city.pk)
     if action in (CHANGE, IMPORT_AREAS):
         return s.is_admin_of(city.pk)
+    if action == IMPORT_REPORTS:
+        return (
+            s.is_admin_of(city.pk)
+            or city.pk in s.coordinator_city_ids
+            or city.pk in s.police_city_ids
+        )
     return False
 
 
@@ -200,12 +226,68 @@ def _place(s: Scope, action: str, place: Place) -> bool:
     return False
 
 
+# Reports -----------------------------------------------------------------------
+
+
+def _reviews(s: Scope, report: Report) -> bool:
+    """Coordinators review their districts; reports placed no finer than the city go to all."""
+    if s.is_admin_of(report.city_id):
+        return True
+    if report.district_id is None:
+        return report.city_id in s.coordinator_city_ids
+    return report.district_id in s.coordinator_district_ids
+
+
+def _report(s: Scope, action: str, report: Report) -> bool:
+    if action == REVIEW:
+        return _reviews(s, report)
+    if action == VIEW:
+        return (
+            _reviews(s, report)
+            or (s.user_id is not None and report.reporter_id == s.user_id)
+            or (
+                report.district_id in s.partner_district_ids
+                and report.status in PARTNER_REPORT_STATUSES
+            )
+        )
+    return False
+
+
+def _visible_reports(s: Scope) -> QuerySet[Report]:
+    if s.is_superuser:
+        return Report.objects.all()
+    return Report.objects.filter(
+        Q(city_id__in=s.admin_city_ids)
+        | Q(district_id__in=s.coordinator_district_ids)
+        | Q(district__isnull=True, city_id__in=s.coordinator_city_ids)
+        | Q(reporter_id=s.user_id)
+        | Q(district_id__in=s.partner_district_ids, status__in=PARTNER_REPORT_STATUSES)
+    )
+
+
+def reviewable_reports(user: Any) -> QuerySet[Report]:
+    """The reports whose review falls to this user."""
+    s = scope(user)
+    if s.is_superuser:
+        return Report.objects.all()
+    return Report.objects.filter(
+        Q(city_id__in=s.admin_city_ids)
+        | Q(district_id__in=s.coordinator_district_ids)
+        | Q(district__isnull=True, city_id__in=s.coordinator_city_ids)
+    )
+
+
+def reporting_organisation_ids(user: Any) -> frozenset[int]:
+    return scope(user).reporting_org_ids
+
+
 _RULES: dict[type[models.Model], Callable[[Scope, str, Any], bool]] = {
     Organisation: _organisation,
     City: _city,
     District: _district,
     PoliceArea: _police_area,
     Place: _place,
+    Report: _report,
 }
 
 
@@ -247,6 +329,7 @@ _LISTS: dict[type[models.Model], Callable[[Scope], QuerySet[Any]]] = {
     District: _in_cities(District, "city_id"),
     PoliceArea: _in_cities(PoliceArea, "city_id"),
     Place: lambda s: _in_cities(Place, "district__city_id")(s).select_related("district__city"),
+    Report: _visible_reports,
 }
 
 

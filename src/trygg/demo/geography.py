@@ -54,6 +54,16 @@ DISTRICT_CENTRES = {
     "Farsta": (18.090, 59.245),
 }
 
+# Neighbourhoods in and around Älvsjö for the gazetteer that imports geocode against.
+LOCALITIES = [
+    ("Solberga", 17.9960, 59.2850),
+    ("Långbro", 18.0010, 59.2720),
+    ("Herrängen", 17.9880, 59.2650),
+    ("Långsjö", 17.9830, 59.2700),
+    ("Liseberg", 18.0180, 59.2850),
+    ("Örby slott", 18.0200, 59.2700),
+]
+
 # Places in Älvsjö and one in a neighbouring district: (name, centre lon/lat, half-size in
 # degrees lon/lat, description).
 PLACES = [

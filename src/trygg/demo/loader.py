@@ -15,8 +15,9 @@ from shapely.ops import unary_union
 
 from trygg.core.models import Membership, Organisation, OrganisationKind, Role, User
 from trygg.demo import geography
-from trygg.geo.models import City, District
+from trygg.geo.models import City, District, Locality
 from trygg.geo.services import AreaLevel, areas_import
+from trygg.reports.catalogue import categories_seed
 
 K = OrganisationKind
 
@@ -154,6 +155,9 @@ def load_demo() -> bool:
         areas_import(
             city=city, level=AreaLevel.POLICE_AREA, data=json.dumps(_police_area_collection(city))
         )
+    for name, lon, lat in geography.LOCALITIES:
+        Locality.objects.get_or_create(city=city, name=name, defaults={"lon": lon, "lat": lat})
+    categories_seed(city=city)
     districts = {d.name: d for d in city.districts.all()}
     organisations = {}
     for name, kind, district_names in ORGANISATIONS:

@@ -97,3 +97,25 @@ class Place(Area):
             models.UniqueConstraint(fields=["district", "name"], name="place_unique_name"),
         ]
         indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"])]
+
+
+class Locality(models.Model):
+    """A named spot in the gazetteer (a neighbourhood, a square) that imports geocode against."""
+
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="localities", verbose_name=_("city")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+
+    class Meta:
+        verbose_name = _("locality")
+        verbose_name_plural = _("localities")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="locality_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,105 @@
+"""The EST category list a new city starts from, and how police event types map onto it.
+
+Administrators edit a city's list afterwards; this is only the starting point.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.db import transaction
+
+from trygg.geo.models import City
+from trygg.reports.models import Category, CategoryMapping, Source
+
+
+class Entry(NamedTuple):
+    code: str
+    name: str
+    name_en: str
+    group: str
+    answer_days: int
+    public: bool = True
+
+
+EST_CATEGORIES = [
+    Entry("narkotika", "Narkotikahandel eller narkotikabruk", "Drug dealing or use", "Brott", 5),
+    Entry("skadegorelse", "Skadegörelse", "Vandalism", "Miljö", 5),
+    Entry("klotter", "Klotter", "Graffiti", "Miljö", 5),
+    Entry("nedskrapning", "Nedskräpning", "Littering", "Miljö", 5),
+    Entry("samlingar", "Samlingar som skapar otrygghet", "Gathering causing unease", "Ordning", 5),
+    Entry("ordningsstorning", "Ordningsstörning eller oljud", "Disorder or noise", "Ordning", 5),
+    Entry("vald", "Våld", "Violence", "Brott", 3),
+    Entry("hot", "Hot", "Threat", "Brott", 3),
+    Entry("ran", "Rån", "Robbery", "Brott", 3),
+    Entry("inbrott", "Inbrott", "Burglary", "Brott", 5),
+    Entry("stold", "Stöld", "Theft", "Brott", 5),
+    Entry("brand", "Brand eller anlagd brand", "Fire or arson", "Brott", 3),
+    Entry(
+        "vardslos-korning",
+        "Vårdslös körning (även moped, A-traktor)",
+        "Reckless driving (incl. mopeds, A-tractors)",
+        "Trafik",
+        5,
+    ),
+    Entry("belysning", "Dålig belysning", "Poor lighting", "Miljö", 10),
+    Entry("otrygg-plats", "Otrygg plats", "Unsafe place", "Miljö", 10),
+    Entry("skadad-egendom", "Skadad egendom", "Damaged property", "Miljö", 10),
+    Entry("trakasserier", "Trakasserier", "Harassment", "Brott", 3),
+    Entry("ovrigt", "Övrigt", "Other", "Övrigt", 10),
+]
+
+# Event types of the Swedish police's public feed (polisen.se/api/events).
+POLICE_TYPES = {
+    "Narkotikabrott": "narkotika",
+    "Skadegörelse": "skadegorelse",
+    "Rån": "ran",
+    "Rån väpnat": "ran",
+    "Rån övrigt": "ran",
+    "Inbrott": "inbrott",
+    "Stöld": "stold",
+    "Stöld/inbrott": "stold",
+    "Brand": "brand",
+    "Misshandel": "vald",
+    "Misshandel, grov": "vald",
+    "Våld/hot mot tjänsteman": "vald",
+    "Skottlossning": "vald",
+    "Olaga hot": "hot",
+    "Trafikbrott": "vardslos-korning",
+    "Vållande till kroppsskada": "vardslos-korning",
+    "Ordningslagen": "ordningsstorning",
+    "Bråk": "ordningsstorning",
+    "Fylleri/LOB": "ordningsstorning",
+    "Ofredande/förargelse": "trakasserier",
+    "Övrigt": "ovrigt",
+}
+
+
+@transaction.atomic
+def categories_seed(*, city: City) -> int:
+    """Give a city the EST categories and police mapping it lacks; returns how many were added."""
+    added = 0
+    by_code = {}
+    for order, entry in enumerate(EST_CATEGORIES):
+        category, created = Category.objects.get_or_create(
+            city=city,
+            code=entry.code,
+            defaults={
+                "name": entry.name,
+                "name_en": entry.name_en,
+                "group": entry.group,
+                "answer_days": entry.answer_days,
+                "public": entry.public,
+                "order": order * 10,
+            },
+        )
+        by_code[entry.code] = category
+        added += created
+    for source_type, code in POLICE_TYPES.items():
+        CategoryMapping.objects.get_or_create(
+            city=city,
+            source=Source.POLICE_FEED,
+            source_type=source_type,
+            defaults={"category": by_code[code]},
+        )
+    return added
