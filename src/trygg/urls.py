@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from trygg.api import api
 from trygg.core.views import PasswordResetConfirm, healthz
 
 auth_patterns = [
@@ -34,6 +35,9 @@ auth_patterns = [
 urlpatterns = [
     path("", include("trygg.core.urls")),
     path("areas/", include("trygg.geo.urls")),
+    path("reports/", include("trygg.reports.urls")),
+    path("open311/v2/", include("trygg.reports.open311_urls")),
+    path("api/", api.urls),
     *auth_patterns,
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
