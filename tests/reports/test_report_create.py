@@ -79,9 +79,7 @@ def test_a_category_of_another_city_is_refused(world, categories, an_hour_ago):
     assert "category" in error.value.message_dict
 
 
-def test_nobody_reports_for_an_organisation_they_do_not_belong_to(
-    world, categories, an_hour_ago
-):
+def test_nobody_reports_for_an_organisation_they_do_not_belong_to(world, categories, an_hour_ago):
     with pytest.raises(ValidationError) as error:
         create(world, categories, an_hour_ago, by=world.rut)
     assert "organisation" in error.value.message_dict

@@ -24,6 +24,11 @@ def menu_for(user: Any) -> list[MenuItem]:
         MenuItem("geo:areas", _("Areas")),
         MenuItem("core:organisations", _("Organisations")),
     ]
+    if policy.reporting_organisation_ids(user):
+        items.append(MenuItem("reports:new", _("Report")))
+        items.append(MenuItem("reports:mine", _("My reports")))
+    if policy.is_reviewer(user):
+        items.append(MenuItem("reports:queue", _("Review")))
     if policy.place_districts(user).exists():
         items.append(MenuItem("geo:place_create", _("New place")))
     if policy.importable_cities(user).exists():

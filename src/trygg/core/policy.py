@@ -277,6 +277,12 @@ def reviewable_reports(user: Any) -> QuerySet[Report]:
     )
 
 
+def is_reviewer(user: Any) -> bool:
+    """Whether the review queue is theirs at all: coordinators and administrators."""
+    s = scope(user)
+    return s.is_superuser or bool(s.coordinator_city_ids or s.admin_city_ids)
+
+
 def reporting_organisation_ids(user: Any) -> frozenset[int]:
     return scope(user).reporting_org_ids
 

@@ -1,17 +1,20 @@
-"""Writes of organisations and memberships."""
+"""Writes of organisations, memberships and personal API tokens."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterable
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trygg.core import policy
-from trygg.core.models import Membership, Organisation, Role, User, role_misfit
+from trygg.core.models import ApiToken, Membership, Organisation, Role, User, role_misfit
 
 
 def _check_roles(organisation: Organisation, roles: Iterable[str]) -> None:
@@ -115,3 +118,57 @@ def login_unlock(*, user: User) -> None:
     from axes.utils import reset
 
     reset(username=user.get_username())
+
+
+# API tokens ----------------------------------------------------------------------
+
+# A stolen database must not hand out working tokens: only the digest is kept.
+API_TOKEN_BYTES = 32
+# Enough for every script and integration a person runs; more is a sign of a leak.
+API_TOKENS_PER_USER = 20
+# Knowing the day a token was last used is enough; a write per request is not worth it.
+API_TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
+def api_token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; the raw token is returned this once and never stored."""
+    if ApiToken.objects.filter(user=user).count() >= API_TOKENS_PER_USER:
+        raise ValidationError(
+            {
+                "name": _("You have %(n)d tokens already; revoke one you no longer use.")
+                % {"n": API_TOKENS_PER_USER}
+            }
+        )
+    raw = secrets.token_urlsafe(API_TOKEN_BYTES)
+    token = ApiToken(user=user, name=name.strip(), key_digest=api_token_digest(raw))
+    token.full_clean()
+    token.save()
+    return token, raw
+
+
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    """Delete one of the user's own tokens; someone else's is as unknown as a missing one."""
+    deleted, _rows = ApiToken.objects.filter(pk=token_id, user=user).delete()
+    if not deleted:
+        raise ApiToken.DoesNotExist
+
+
+def api_token_authenticate(*, raw: str, now: dt.datetime | None = None) -> User | None:
+    """The active user a raw bearer token belongs to, or None; notes its use once a minute."""
+    if not raw or len(raw) > 256:
+        return None
+    try:
+        token = ApiToken.objects.select_related("user").get(key_digest=api_token_digest(raw))
+    except ApiToken.DoesNotExist:
+        return None
+    if not token.user.is_active:
+        return None
+    now = now or timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

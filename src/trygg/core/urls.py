@@ -13,4 +13,6 @@ urlpatterns = [
         name="member_roles",
     ),
     path("account/", views.account, name="account"),
+    path("account/tokens/", views.api_token_create, name="api_token_create"),
+    path("account/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

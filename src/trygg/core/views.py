@@ -4,16 +4,17 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trygg.core import policy, queries, services
 from trygg.core.forms import InviteForm, LanguageForm, MemberRolesForm
-from trygg.core.models import Organisation, Role, User
+from trygg.core.models import ApiToken, Organisation, Role, User
 from trygg.geo import queries as geo_queries
 from trygg.geo.models import Place
+from trygg.reports import queries as report_queries
 
 
 @login_required
@@ -29,6 +30,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "places": list(places),
             "map_data": geo_queries.map_features(districts=districts, places=places),
             "illustrative": geo_queries.illustrative(districts=districts),
+            "waiting": report_queries.waiting(user=request.user)
+            if policy.is_reviewer(request.user)
+            else None,
         },
     )
 
@@ -119,6 +123,34 @@ def member_roles(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     return redirect("core:organisation", pk=organisation.pk)
 
 
+def _account_page(
+    request: HttpRequest,
+    *,
+    form: LanguageForm | None = None,
+    new_token: str = "",
+    token_name: str = "",
+    token_errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    response = render(
+        request,
+        "core/account.html",
+        {
+            "form": form or LanguageForm(initial={"language": request.user.language}),
+            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+            "new_token": new_token,
+            "token_name": token_name,
+            "token_errors": token_errors or [],
+            "token_name_max": ApiToken._meta.get_field("name").max_length,
+        },
+        status=status,
+    )
+    if new_token:
+        # The raw token is on this page once; no cache or back button may keep it.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
@@ -126,7 +158,30 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.user_set_language(user=request.user, language=form.cleaned_data["language"])
         return redirect("core:account")
-    return render(request, "core/account.html", {"form": form})
+    return _account_page(request, form=form)
+
+
+@login_required
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """Answered with the page itself, not a redirect: the raw token is stored nowhere."""
+    name = request.POST.get("name", "")
+    try:
+        token, raw = services.api_token_create(user=request.user, name=name)
+    except ValidationError as exc:
+        return _account_page(request, token_name=name, token_errors=exc.messages, status=400)
+    return _account_page(request, new_token=raw, token_name=token.name)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.api_token_revoke(user=request.user, token_id=pk)
+    except ApiToken.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("The token is revoked; programs using it are refused from now."))
+    return redirect("core:account")
 
 
 @require_GET

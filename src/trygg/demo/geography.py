@@ -170,3 +170,17 @@ def place_collection() -> dict[str, Any]:
         for name, centre, half, description in PLACES
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+# Neighbourhoods of Hägersten-Liljeholmen (lon, lat) that the synthetic demo reports scatter
+# around; not in the gazetteer, so the demo's imports geocode exactly as before.
+HAGERSTEN_LILJEHOLMEN_SPOTS = [
+    ("Midsommarkransen", 18.0105, 59.3020),
+    ("Hägerstensåsen", 17.9790, 59.2955),
+    ("Västertorp", 17.9680, 59.2910),
+    ("Aspudden", 18.0010, 59.3065),
+    ("Axelsberg", 17.9750, 59.3045),
+]
+
+# Where the police's public event feed puts an event it places only in "Stockholm".
+POLICE_FEED_STOCKHOLM = (18.068581, 59.329324)

@@ -10,14 +10,17 @@ import json
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 from trygg.core.models import Membership, Organisation, OrganisationKind, Role, User
 from trygg.demo import geography
+from trygg.demo.reports import REPORT_PERIOD, reports_generate
 from trygg.geo.models import City, District, Locality
 from trygg.geo.services import AreaLevel, areas_import
 from trygg.reports.catalogue import categories_seed
+from trygg.reports.models import Report
 
 K = OrganisationKind
 
@@ -181,4 +184,7 @@ def load_demo() -> bool:
             Membership.objects.get_or_create(
                 user=user, organisation=organisations[demo_user.organisation], role=role
             )
+    if not Report.objects.filter(city=city).exists():
+        today = timezone.localdate()
+        reports_generate(city=city, start=today - REPORT_PERIOD, end=today)
     return created

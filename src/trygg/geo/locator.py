@@ -8,11 +8,16 @@ seconds, not hours.
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
+from django.db import connection
+from django.db.models import Count, F, Max, Model, QuerySet, Sum
 from numpy.typing import NDArray
 from shapely.geometry import shape
 
@@ -117,3 +122,70 @@ class Locator:
         rank = {"place": 0, "locality": 1, "district": 2}
         hits = [self._names[m.group(1).casefold()] for m in self._pattern.finditer(text)]
         return min(hits, key=lambda named: rank[named.kind]) if hits else None
+
+
+# Intake asks for a city's areas many times a second, while they change a few times a
+# year. Each process keeps the Locator it built per city and, before every use, checks
+# with one small query that the areas are still the ones it was built from.
+_built: dict[int, tuple[tuple[Any, ...], Locator]] = {}
+_built_lock = threading.Lock()
+MAX_CACHED_CITIES = 64
+# A stand-in city id while the fingerprint query is compiled; the real ones are parameters.
+_SQL_CITY = 0
+_FINGERPRINT_PARAMS = 3
+
+
+def _summary(model: type[Model], city_path: str, extent: Any) -> QuerySet[Any]:
+    """One row for the model's areas in the city: how many, the highest id, their extents."""
+    return (
+        model._default_manager.filter(**{city_path: _SQL_CITY})
+        .order_by()
+        .values(city_path)
+        .annotate(n=Count("pk"), top=Max("pk"), extent=Sum(extent))
+        .values_list("n", "top", "extent")
+    )
+
+
+@functools.cache
+def _fingerprint_sql() -> str:
+    """The fingerprint query, compiled once: compiling it costs more than running it.
+
+    It covers what point lookups depend on, which areas there are and where their extents
+    lie: any import, drawing or edit of an area changes its id set, its area or its bounding
+    box. Names are not covered (see `locator_for`).
+    """
+    box = F("area_m2") + F("min_lon") + F("max_lon") + F("min_lat") + F("max_lat")
+    query = _summary(District, "city", box).union(
+        _summary(Place, "district__city", box),
+        _summary(Locality, "city", F("lon") + F("lat")),
+        all=True,
+    )
+    sql, params = query.query.sql_with_params()
+    if params != (_SQL_CITY,) * _FINGERPRINT_PARAMS:
+        raise RuntimeError(f"the locator fingerprint expects only city ids, not {params!r}")
+    return sql
+
+
+def _fingerprint(city: City) -> tuple[Any, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(), [city.pk] * _FINGERPRINT_PARAMS)
+        # Sorted, as a union promises no order; the same areas give the same rows.
+        return tuple(sorted(cursor.fetchall(), key=repr))
+
+
+def locator_for(city: City) -> Locator:
+    """The city's Locator for placing points, rebuilt only when its areas have changed.
+
+    For `districts_of` and `places_of`; a gazetteer search by name (`named_in`) after a
+    renaming should build its own `Locator`, since names are not part of the check.
+    """
+    fingerprint = _fingerprint(city)
+    cached = _built.get(city.pk)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    locator = Locator(city)
+    with _built_lock:
+        if len(_built) >= MAX_CACHED_CITIES:
+            _built.clear()
+        _built[city.pk] = (fingerprint, locator)
+    return locator

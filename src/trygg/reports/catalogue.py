@@ -5,10 +5,12 @@ Administrators edit a city's list afterwards; this is only the starting point.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from trygg.core import policy
 from trygg.geo.models import City
 from trygg.reports.models import Category, CategoryMapping, Source
 
@@ -78,28 +80,44 @@ POLICE_TYPES = {
 @transaction.atomic
 def categories_seed(*, city: City) -> int:
     """Give a city the EST categories and police mapping it lacks; returns how many were added."""
-    added = 0
-    by_code = {}
-    for order, entry in enumerate(EST_CATEGORIES):
-        category, created = Category.objects.get_or_create(
+    existing = set(Category.objects.filter(city=city).values_list("code", flat=True))
+    added = Category.objects.bulk_create(
+        Category(
             city=city,
             code=entry.code,
-            defaults={
-                "name": entry.name,
-                "name_en": entry.name_en,
-                "group": entry.group,
-                "answer_days": entry.answer_days,
-                "public": entry.public,
-                "order": order * 10,
-            },
+            name=entry.name,
+            name_en=entry.name_en,
+            group=entry.group,
+            answer_days=entry.answer_days,
+            public=entry.public,
+            order=order * 10,
         )
-        by_code[entry.code] = category
-        added += created
-    for source_type, code in POLICE_TYPES.items():
-        CategoryMapping.objects.get_or_create(
+        for order, entry in enumerate(EST_CATEGORIES)
+        if entry.code not in existing
+    )
+    by_code = dict(Category.objects.filter(city=city).values_list("code", "pk"))
+    mapped = set(
+        CategoryMapping.objects.filter(city=city, source=Source.POLICE_FEED).values_list(
+            "source_type", flat=True
+        )
+    )
+    CategoryMapping.objects.bulk_create(
+        CategoryMapping(
             city=city,
             source=Source.POLICE_FEED,
             source_type=source_type,
-            defaults={"category": by_code[code]},
+            category_id=by_code[code],
         )
-    return added
+        for source_type, code in POLICE_TYPES.items()
+        if source_type not in mapped and code in by_code
+    )
+    return len(added)
+
+
+def category_save(*, category: Category, by: Any) -> Category:
+    """An administrator adds or edits one of the city's categories."""
+    if not policy.can(by, policy.CHANGE, category.city):
+        raise PermissionDenied
+    category.full_clean()
+    category.save()
+    return category

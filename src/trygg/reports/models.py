@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.models import Organisation
 from trygg.geo.models import City, District, Place
-from trygg.reports.workflow import PUBLIC, Status
+from trygg.reports.workflow import PUBLIC, PublicStatus, Status
 
 
 class Category(models.Model):
@@ -185,6 +185,10 @@ class Report(models.Model):
     def public_status(self) -> str:
         return PUBLIC[Status(self.status)]
 
+    @property
+    def public_status_label(self) -> str:
+        return PublicStatus(self.public_status).label
+
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
         return self.answer_due_at is not None and self.answer_due_at < (now or timezone.now())
 
@@ -217,6 +221,14 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def to_status_label(self) -> str:
+        return Status(self.to_status).label if self.to_status else ""
+
+    @property
+    def public_status_label(self) -> str:
+        return PublicStatus(PUBLIC[Status(self.to_status)]).label if self.to_status else ""
 
 
 def _photo_path(photo: ReportPhoto, filename: str) -> str:

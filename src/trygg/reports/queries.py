@@ -144,9 +144,9 @@ def reporting_effort(*, user: Any, weeks: list[dt.date], district_ids: list[int]
         monday = day - dt.timedelta(days=day.weekday())
         key = (row["organisation__name"], row["district__name"], monday)
         tally[key] = tally.get(key, 0) + 1
-    nils = NilReturn.objects.filter(
-        district_id__in=district_ids, week__in=weeks
-    ).values_list("organisation__name", "district__name", "week")
+    nils = NilReturn.objects.filter(district_id__in=district_ids, week__in=weeks).values_list(
+        "organisation__name", "district__name", "week"
+    )
     nil_keys = set(nils)
     keys = set(tally) | nil_keys
     return sorted(
@@ -158,3 +158,18 @@ def reporting_effort(*, user: Any, weeks: list[dt.date], district_ids: list[int]
 def status_counts(*, user: Any) -> dict[str, int]:
     rows = policy.reviewable_reports(user).values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    unanswered: int
+    overdue: int
+
+
+def waiting(*, user: Any) -> Waiting:
+    """For a coordinator's start page: how many reports wait for an answer, how many too long."""
+    open_ = policy.reviewable_reports(user).filter(status=Status.RECEIVED)
+    return Waiting(
+        unanswered=open_.count(),
+        overdue=open_.filter(answer_due_at__lt=timezone.now()).count(),
+    )

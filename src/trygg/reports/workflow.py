@@ -62,6 +62,21 @@ PUBLIC = {
 }
 
 
+# What a reviewer's button says for each move; duplicates are merged from their own list.
+ACTIONS = {
+    Status.ACCEPTED: _("Accept"),
+    Status.MEASURE_PLANNED: _("Measure planned"),
+    Status.DONE: _("Mark as done"),
+    Status.CLOSED: _("Close"),
+    Status.REJECTED: _("Reject"),
+    Status.RECEIVED: _("Reopen"),
+}
+
+
+def moves(current: str) -> list[tuple[str, str]]:
+    return [(target, ACTIONS[target]) for target in ACTIONS if target in TRANSITIONS[current]]
+
+
 def allowed(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
 

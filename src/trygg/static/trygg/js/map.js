@@ -7,6 +7,7 @@
     district: { color: "#1d4f91", weight: 2, fillColor: "#1d4f91", fillOpacity: 0.08 },
     place: { color: "#b3261e", weight: 2, fillColor: "#b3261e", fillOpacity: 0.25 },
     police_area: { color: "#3c3c3c", weight: 2, dashArray: "6 4", fill: false },
+    report: { radius: 6, color: "#5b2a86", weight: 2, fillColor: "#8e5cc4", fillOpacity: 0.8 },
   };
 
   function labelFor(element, level) {
@@ -24,6 +25,9 @@
       }).addTo(map);
     }
     var layer = L.geoJSON(data, {
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, STYLES.report);
+      },
       style: function (feature) {
         return STYLES[feature.properties.level] || STYLES.district;
       },
