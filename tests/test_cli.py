@@ -69,6 +69,7 @@ def test_demo_prepares_once_prints_logins_and_serves(tmp_path):
     first = run(["demo", "--no-serve"], env, timeout=180)
     assert first.returncode == 0, first.stderr
     assert "anna" in first.stdout and "demo-anna-2017" in first.stdout
+    assert "Open311 demo key: demo-open311-alvsjo-2017" in first.stdout
     assert (tmp_path / "data" / "trygg.sqlite3").exists()
     second = run(["demo", "--no-serve"], env, timeout=180)
     assert second.returncode == 0, second.stderr

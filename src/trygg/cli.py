@@ -65,8 +65,10 @@ def demo(args: argparse.Namespace) -> None:
     _setup("demo")
     from django.conf import settings
     from django.core.management import call_command
+    from django.utils.text import slugify
 
-    from trygg.demo.loader import DEMO_USERS, load_demo
+    from trygg.demo.geography import CITY
+    from trygg.demo.loader import DEMO_OPEN311_KEY, DEMO_USERS, load_demo
 
     _check_database()
     print(f"Trygg: data in {settings.DATA_DIR}")
@@ -76,6 +78,10 @@ def demo(args: argparse.Namespace) -> None:
     print("\nDemo logins (username / password, role):")
     for user in DEMO_USERS:
         print(f"  {user.username:<8} {user.password:<22} {user.description}")
+    print(
+        f"\nOpen311 demo key: {DEMO_OPEN311_KEY}  "
+        f"(jurisdiction_id {slugify(CITY)}, /open311/v2/services.json)"
+    )
     if args.no_serve:
         return
     address = f"http://{args.host}:{args.port}/"

@@ -97,3 +97,28 @@ def test_a_wrong_key_gets_the_spec_error_body(live_server, partner):
     assert root.tag == "errors"
     assert root.find("error").findtext("code") == "403"
     assert not Report.objects.exists()
+
+
+def test_the_demo_key_printed_by_trygg_demo_posts_into_the_demo(transactional_db, live_server):
+    import json
+    import urllib.parse
+    import urllib.request
+
+    from trygg.demo.loader import DEMO_OPEN311_KEY, load_demo
+
+    load_demo()
+    body = urllib.parse.urlencode(
+        {
+            "api_key": DEMO_OPEN311_KEY,
+            "jurisdiction_id": "stockholms-stad",
+            "service_code": "belysning",
+            "lat": "59.2785",
+            "long": "18.0105",
+            "description": "Trasig lampa vid trappan",
+        }
+    ).encode()
+    with urllib.request.urlopen(  # noqa: S310 - the test's own live server
+        live_server.url + "/open311/v2/requests.json", data=body, timeout=30
+    ) as response:
+        created = json.loads(response.read())
+    assert created[0]["service_request_id"]

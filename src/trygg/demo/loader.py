@@ -20,7 +20,8 @@ from trygg.demo.reports import REPORT_PERIOD, reports_generate
 from trygg.geo.models import City, District, Locality
 from trygg.geo.services import AreaLevel, areas_import
 from trygg.reports.catalogue import categories_seed
-from trygg.reports.models import Report
+from trygg.reports.models import Open311Client, Report
+from trygg.reports.services import open311_client_create, open311_key_digest
 
 K = OrganisationKind
 
@@ -62,6 +63,9 @@ ORGANISATIONS = [
     ("Rådgivande organ för brottsförebyggande arbete", K.ADVISORY_BOARD, []),
     ("Preventionsgruppen Älvsjö", K.PREVENTION_GROUP, ["Älvsjö"]),
 ]
+
+# Printed by `trygg demo` so a reporting app can be tried against /open311/v2/ at once.
+DEMO_OPEN311_KEY = "demo-open311-alvsjo-2017"
 
 DEMO_USERS = [
     DemoUser(
@@ -187,4 +191,6 @@ def load_demo() -> bool:
     if not Report.objects.filter(city=city).exists():
         today = timezone.localdate()
         reports_generate(city=city, start=today - REPORT_PERIOD, end=today)
+    if not Open311Client.objects.filter(key_digest=open311_key_digest(DEMO_OPEN311_KEY)).exists():
+        open311_client_create(city=city, name="Demoappen (Open311)", key=DEMO_OPEN311_KEY)
     return created
