@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from tests.e2e.conftest import BLANK_TILE, assert_accessible
+from tests.e2e.test_browser import log_in as log_in_demo
 from tests.factories import PASSWORD
 from tests.reports.conftest import IN_ALVSJO_CENTRUM
+from trygg.demo.loader import DEMO_USERS, load_demo
 from trygg.reports.catalogue import categories_seed
 from trygg.reports.models import Report, Source
 from trygg.reports.workflow import Status
@@ -113,3 +115,31 @@ def test_a_resident_reports_without_logging_in_and_follows_the_status(cast, phon
     report = Report.objects.get()
     assert report.source == Source.RESIDENT
     assert phone.url.endswith(reverse("reports:status", args=[report.public_token]))
+
+
+def test_every_report_page_passes_axe_with_the_demo_data(transactional_db, page, live_server):
+    load_demo()
+    log_in_demo(page, live_server)
+    sample = Report.objects.filter(district__name="Älvsjö", photos__isnull=True).first()
+    for name, args in [
+        ("reports:queue", []),
+        ("reports:effort", []),
+        ("reports:new", []),
+        ("reports:week", []),
+        ("reports:mine", []),
+        ("reports:import", []),
+        ("reports:detail", [sample.pk]),
+        ("core:overview", []),
+    ]:
+        page.goto(live_server.url + reverse(name, args=args))
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").count() == 1, name
+        assert_accessible(page)
+
+    page.get_by_role("button", name="Logga ut").click()
+    ingrid = next(user for user in DEMO_USERS if user.username == "ingrid")
+    log_in_demo(page, live_server, ingrid)
+    page.goto(live_server.url + reverse("reports:categories"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Klotter").click()
+    assert_accessible(page)

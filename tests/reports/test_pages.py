@@ -399,3 +399,25 @@ def test_an_administrator_edits_the_category_list(world, categories, login):
     assert re.search(
         r"Dålig belysning", login(world.ingrid).get(reverse("reports:categories")).content.decode()
     )
+
+
+def test_the_effort_page_tells_reported_nil_and_unobserved_apart(
+    world, categories, login, an_hour_ago
+):
+    report_by_rut(world, categories, an_hour_ago)
+    services.nil_return_create(
+        by=world.petra,
+        organisation=world.orgs["police"],
+        district=world.alvsjo,
+        week=timezone.localdate(),
+    )
+    response = login(world.anna).get(reverse("reports:effort"))
+    tables = dict(response.context["tables"])
+    rows = dict(tables[world.alvsjo])
+    this_week = rows["Fastighets AB Centrum"][-1]
+    assert (this_week.reports, this_week.nil_return) == (1, False)
+    assert rows["Lokalpolisområde Söderort"][-1].nil_return
+    assert rows["SL"][-1] is None
+    body = response.content.decode()
+    assert "nollrapport" in body and "inte bevakad" in body
+    assert login(world.rut).get(reverse("reports:effort")).status_code == 403

@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.report_mine, name="mine"),
     path("nil-return/", views.nil_return, name="nil_return"),
     path("queue/", views.queue, name="queue"),
+    path("effort/", views.effort, name="effort"),
     path("import/", import_views.report_import, name="import"),
     path("export.csv", export_views.reports_export_csv, name="export_csv"),
     path("export.geojson", export_views.reports_export_geojson, name="export_geojson"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -294,6 +295,43 @@ def _export_query(filters: ReportFilters) -> str:
         "overdue": "true" if filters.overdue else None,
     }
     return urlencode({k: v for k, v in params.items() if v}, doseq=True)
+
+
+EFFORT_WEEKS = 8
+
+
+@login_required
+def effort(request: HttpRequest) -> HttpResponse:
+    """Who reported, or said there was nothing, per area and week: quiet is not the same as safe."""
+    if not policy.is_reviewer(request.user):
+        raise PermissionDenied
+    this_week = services.week_start(timezone.localdate())
+    weeks = [this_week - dt.timedelta(weeks=n) for n in range(EFFORT_WEEKS - 1, -1, -1)]
+    districts = list(geo_queries.home_districts(user=request.user).order_by("name"))
+    cells = {
+        (e.district, e.organisation, e.week): e
+        for e in queries.reporting_effort(
+            user=request.user, weeks=weeks, district_ids=[d.pk for d in districts]
+        )
+    }
+    tables = []
+    for district in districts:
+        organisations = (
+            policy.visible(request.user, Organisation)
+            .filter(districts=district)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+        rows = [
+            (name, [cells.get((district.name, name, week)) for week in weeks])
+            for name in organisations
+        ]
+        tables.append((district, rows))
+    return render(
+        request,
+        "reports/effort.html",
+        {"weeks": weeks, "tables": tables},
+    )
 
 
 @login_required
