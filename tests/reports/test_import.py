@@ -240,8 +240,8 @@ def test_a_malformed_feed_is_refused_whole(world, categories, data, expected):
 
 
 def test_a_fault_late_in_the_file_stores_nothing_of_it(world, categories, monkeypatch):
-    monkeypatch.setattr("trygg.reports.imports.CHUNK_ROWS", 2)
-    monkeypatch.setattr("trygg.reports.imports.READ_BYTES", 64)
+    monkeypatch.setattr("trygg.reports.imports.service.CHUNK_ROWS", 2)
+    monkeypatch.setattr("trygg.reports.imports.readers.READ_BYTES", 64)
     data = feed(*(event(n) for n in range(1, 8)))[:-1] + ", nonsense]"
     with pytest.raises(ImportFileError):
         run(world, data)
@@ -249,8 +249,8 @@ def test_a_fault_late_in_the_file_stores_nothing_of_it(world, categories, monkey
 
 
 def test_the_feed_is_read_across_chunk_boundaries(world, categories, monkeypatch):
-    monkeypatch.setattr("trygg.reports.imports.CHUNK_ROWS", 3)
-    monkeypatch.setattr("trygg.reports.imports.READ_BYTES", 17)
+    monkeypatch.setattr("trygg.reports.imports.service.CHUNK_ROWS", 3)
+    monkeypatch.setattr("trygg.reports.imports.readers.READ_BYTES", 17)
     text = json.dumps([event(n, summary=f"Rån nummer {n} i Älvsjö ✓") for n in range(1, 12)])
     result = run(world, text)
     assert result.created == 11
