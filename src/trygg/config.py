@@ -7,6 +7,7 @@ deployment stops at start instead of running with a silent default.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,19 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+_RATE = re.compile(r"\d+/\d*[smhd]")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as "20/h" or "600/5m" (django-ratelimit's notation)."""
+    raw = os.environ.get(name, "").strip() or default
+    if not _RATE.fullmatch(raw):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 20/h or 100/5m (count/period), not {raw!r}"
+        )
+    return raw
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -166,11 +166,8 @@ TRYGG_MAX_IMPORT_BYTES = config.env_int("TRYGG_MAX_IMPORT_BYTES", 20 * 1024 * 10
 TRYGG_MAX_PHOTO_BYTES = config.env_int("TRYGG_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
 TRYGG_MAX_PHOTOS = config.env_int("TRYGG_MAX_PHOTOS", 5)
 # Public intake (resident page, Open311): requests per client address or API key.
-TRYGG_PUBLIC_RATE = config.env_str("TRYGG_PUBLIC_RATE", "20/h")
-TRYGG_API_KEY_RATE = config.env_str("TRYGG_API_KEY_RATE", "600/h")
-# With the cache down, keep taking residents' reports rather than answer 500; the
-# limits come back with the cache.
-RATELIMIT_FAIL_OPEN = True
+TRYGG_PUBLIC_RATE = config.env_rate("TRYGG_PUBLIC_RATE", "20/h")
+TRYGG_API_KEY_RATE = config.env_rate("TRYGG_API_KEY_RATE", "600/h")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -421,3 +421,21 @@ def test_the_effort_page_tells_reported_nil_and_unobserved_apart(
     body = response.content.decode()
     assert "nollrapport" in body and "inte bevakad" in body
     assert login(world.rut).get(reverse("reports:effort")).status_code == 403
+
+
+def test_a_partners_coordinator_does_not_review_reports(world, categories, login, an_hour_ago):
+    from trygg.core import policy
+    from trygg.core.models import Membership, Role
+
+    report = report_by_rut(world, categories, an_hour_ago)
+    Membership.objects.create(user=world.sara, organisation=world.orgs["sl"], role=Role.COORDINATOR)
+    assert not policy.can(world.sara, policy.REVIEW, report)
+    assert not policy.can(world.sara, policy.VIEW, report)
+    assert not policy.can(world.sara, policy.IMPORT_REPORTS, world.stockholm)
+    assert login(world.sara).get(reverse("reports:queue")).status_code == 403
+
+
+def test_imported_rows_do_not_fill_the_importers_own_list(world, categories, login, an_hour_ago):
+    report = report_by_rut(world, categories, an_hour_ago)
+    Report.objects.filter(pk=report.pk).update(source=Source.CSV)
+    assert login(world.rut).get(reverse("reports:mine")).context["reports"] == []

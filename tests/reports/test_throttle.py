@@ -22,3 +22,30 @@ def test_an_ipv6_client_counts_as_its_whole_network(settings):
     one = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2::1")
     two = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
     assert client_address(one) == client_address(two)
+
+
+def test_with_the_shared_cache_down_residents_are_still_heard(settings):
+    from django.core.cache import caches
+
+    from trygg.reports.throttle import over_limit
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    caches.close_all()
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
+    assert over_limit(request, group="public-report") is False
+
+
+def test_a_mistyped_rate_is_named_at_start(monkeypatch):
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+
+    from trygg import config
+
+    monkeypatch.setenv("TRYGG_PUBLIC_RATE", "20 per hour")
+    with pytest.raises(ImproperlyConfigured, match="TRYGG_PUBLIC_RATE"):
+        config.env_rate("TRYGG_PUBLIC_RATE", "20/h")

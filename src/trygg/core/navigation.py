@@ -29,6 +29,8 @@ def menu_for(user: Any) -> list[MenuItem]:
         items.append(MenuItem("reports:mine", _("My reports")))
     if policy.is_reviewer(user):
         items.append(MenuItem("reports:queue", _("Review")))
+    if policy.administered_cities(user):
+        items.append(MenuItem("reports:categories", _("Categories")))
     if policy.place_districts(user).exists():
         items.append(MenuItem("geo:place_create", _("New place")))
     if policy.importable_cities(user).exists():

@@ -53,6 +53,10 @@ AUTHORITY_KINDS = SENSITIVE_KINDS | {
 }
 # Who may send reports for their organisation.
 REPORTING_ROLES = frozenset({Role.REPORTER, Role.COORDINATOR})
+# Whose coordinators review reports: the district administrations and the police.
+REVIEWING_KINDS = frozenset(
+    {OrganisationKind.DISTRICT_ADMINISTRATION, OrganisationKind.LOCAL_POLICE_AREA}
+)
 # Partners see reports a coordinator has let through, never the raw intake.
 PARTNER_REPORT_STATUSES = ("accepted", "measure_planned", "done", "closed")
 
@@ -87,6 +91,10 @@ class Scope:
         self.coordinator_org_ids = frozenset(g.organisation_id for g in coordinating)
         self.coordinator_district_ids = frozenset(d for g in coordinating for d in g.district_ids)
         self.coordinator_city_ids = frozenset(g.city_id for g in coordinating)
+        # Reports are reviewed by the authorities' coordinators, not by a partner's.
+        reviewing = [g for g in coordinating if g.kind in REVIEWING_KINDS]
+        self.reviewer_district_ids = frozenset(d for g in reviewing for d in g.district_ids)
+        self.reviewer_city_ids = frozenset(g.city_id for g in reviewing)
         self.partner_district_ids = frozenset(
             d for g in self.grants if g.role == Role.PARTNER for d in g.district_ids
         )
@@ -94,7 +102,9 @@ class Scope:
             g.organisation_id for g in self.grants if g.role in REPORTING_ROLES
         )
         self.police_city_ids = frozenset(
-            g.city_id for g in self.grants if g.kind == OrganisationKind.LOCAL_POLICE_AREA
+            g.city_id
+            for g in self.grants
+            if g.kind == OrganisationKind.LOCAL_POLICE_AREA and g.role in REPORTING_ROLES
         )
 
     def roles(self) -> frozenset[str]:
@@ -192,9 +202,7 @@ def _city(s: Scope, action: str, city: City) -> bool:
         return s.is_admin_of(city.pk)
     if action == IMPORT_REPORTS:
         return (
-            s.is_admin_of(city.pk)
-            or city.pk in s.coordinator_city_ids
-            or city.pk in s.police_city_ids
+            s.is_admin_of(city.pk) or city.pk in s.reviewer_city_ids or city.pk in s.police_city_ids
         )
     return False
 
@@ -234,8 +242,8 @@ def _reviews(s: Scope, report: Report) -> bool:
     if s.is_admin_of(report.city_id):
         return True
     if report.district_id is None:
-        return report.city_id in s.coordinator_city_ids
-    return report.district_id in s.coordinator_district_ids
+        return report.city_id in s.reviewer_city_ids
+    return report.district_id in s.reviewer_district_ids
 
 
 def _report(s: Scope, action: str, report: Report) -> bool:
@@ -258,8 +266,8 @@ def _visible_reports(s: Scope) -> QuerySet[Report]:
         return Report.objects.all()
     return Report.objects.filter(
         Q(city_id__in=s.admin_city_ids)
-        | Q(district_id__in=s.coordinator_district_ids)
-        | Q(district__isnull=True, city_id__in=s.coordinator_city_ids)
+        | Q(district_id__in=s.reviewer_district_ids)
+        | Q(district__isnull=True, city_id__in=s.reviewer_city_ids)
         | Q(reporter_id=s.user_id)
         | Q(district_id__in=s.partner_district_ids, status__in=PARTNER_REPORT_STATUSES)
     )
@@ -272,15 +280,15 @@ def reviewable_reports(user: Any) -> QuerySet[Report]:
         return Report.objects.all()
     return Report.objects.filter(
         Q(city_id__in=s.admin_city_ids)
-        | Q(district_id__in=s.coordinator_district_ids)
-        | Q(district__isnull=True, city_id__in=s.coordinator_city_ids)
+        | Q(district_id__in=s.reviewer_district_ids)
+        | Q(district__isnull=True, city_id__in=s.reviewer_city_ids)
     )
 
 
 def is_reviewer(user: Any) -> bool:
     """Whether the review queue is theirs at all: coordinators and administrators."""
     s = scope(user)
-    return s.is_superuser or bool(s.coordinator_city_ids or s.admin_city_ids)
+    return s.is_superuser or bool(s.reviewer_city_ids or s.admin_city_ids)
 
 
 def reporting_organisation_ids(user: Any) -> frozenset[int]:
@@ -383,3 +391,18 @@ def importable_cities(user: Any) -> QuerySet[City]:
     if s.is_superuser:
         return City.objects.all()
     return City.objects.filter(pk__in=s.admin_city_ids)
+
+
+def administered_cities(user: Any) -> frozenset[int]:
+    s = scope(user)
+    return (
+        s.admin_city_ids
+        if not s.is_superuser
+        else frozenset(City.objects.values_list("pk", flat=True))
+    )
+
+
+def imports_reports(user: Any) -> bool:
+    """Whether the report import page is theirs at all."""
+    s = scope(user)
+    return s.is_superuser or bool(s.admin_city_ids or s.reviewer_city_ids or s.police_city_ids)

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from trygg.core import policy
-from trygg.reports.models import NilReturn, Report
+from trygg.reports.models import NilReturn, Report, Source
 from trygg.reports.workflow import Status
 
 # Two reports of one category this close in space and time may be the same thing seen twice.
@@ -73,9 +73,14 @@ def review_queue(*, user: Any, filters: ReportFilters | None = None) -> QuerySet
     return filters.apply(query).order_by("answer_due_at", "created_at")
 
 
+# Files someone imported are not their own observations.
+IMPORTED = (Source.POLICE_FEED, Source.CSV, Source.GEOJSON)
+
+
 def own_reports(*, user: Any) -> QuerySet[Report]:
     return (
         Report.objects.filter(reporter=user)
+        .exclude(source__in=IMPORTED)
         .select_related("category", "organisation", "district")
         .order_by("-created_at")
     )

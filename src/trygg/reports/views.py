@@ -200,6 +200,7 @@ def report_mine(request: HttpRequest) -> HttpResponse:
             if organisations
             else None,
             "can_report": bool(organisations),
+            "can_import": policy.imports_reports(request.user),
             "week": services.week_start(timezone.localdate()),
         },
     )
@@ -271,10 +272,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "export_query": _export_query(filters),
-            "can_import": any(
-                policy.can(request.user, policy.IMPORT_REPORTS, c)
-                for c in policy.visible(request.user, City)
-            ),
+            "can_import": policy.imports_reports(request.user),
             "reports": reports,
             "limit": QUEUE_MAP_LIMIT,
             "map_data": _report_map(reports, districts),
