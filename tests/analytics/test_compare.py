@@ -53,9 +53,7 @@ def test_it_uses_the_exposure_share_as_the_null_probability(k1, k2, e1, e2):
 
 @pytest.mark.parametrize(("k1", "k2", "e1", "e2"), [(30, 12, 1, 1), (12, 20, 7, 28), (3, 0, 1, 1)])
 def test_its_interval_is_the_clopper_pearson_interval_mapped_to_the_rate_ratio(k1, k2, e1, e2):
-    res = compare_rates(
-        k1, k2, current_exposure=e1, reference_exposure=e2, confidence_level=0.9
-    )
+    res = compare_rates(k1, k2, current_exposure=e1, reference_exposure=e2, confidence_level=0.9)
     n = k1 + k2
     low = stats.beta.ppf(0.05, k1, n - k1 + 1) if k1 > 0 else 0.0
     high = stats.beta.ppf(0.95, k1 + 1, n - k1) if k2 > 0 else 1.0
@@ -107,7 +105,9 @@ def test_it_is_vectorised_over_areas_and_categories():
 
     per_area_days = np.array([28.0, 28.0, 29.0])[:, None]
     broadcast = compare_rates(
-        [[10, 3], [0, 0], [7, 30]], [[2, 3], [0, 5], [7, 10]], current_exposure=per_area_days,
+        [[10, 3], [0, 0], [7, 30]],
+        [[2, 3], [0, 5], [7, 10]],
+        current_exposure=per_area_days,
         reference_exposure=28.0,
     )
     assert broadcast.current_exposure.shape == (3, 2)
@@ -162,9 +162,7 @@ def test_its_too_few_threshold_is_where_a_change_becomes_detectable():
 
 
 def test_it_compares_with_the_previous_period_and_last_year():
-    res = compare_periods(
-        [[48, 9]], [[24, 10]], [[44, 3]], current_days=28, last_year_days=29
-    )
+    res = compare_periods([[48, 9]], [[24, 10]], [[44, 3]], current_days=28, last_year_days=29)
     assert list(res.vs_previous.classification[0]) == [RISE, NO_CLEAR_CHANGE]
     assert list(res.vs_last_year.classification[0]) == [NO_CLEAR_CHANGE, NO_CLEAR_CHANGE]
     np.testing.assert_allclose(res.vs_last_year.rate_ratio, [[(48 / 28) / (44 / 29), 3 * 29 / 28]])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import trygg.analytics.grid
 from trygg.analytics.grid import DEFAULT_MAX_CELLS, Grid, cell_index, counts
 
 # A 3 × 2 km grid of 100 m cells in SWEREF 99 TM, around Älvsjö.
@@ -143,6 +145,22 @@ def test_counts_equal_numpy_histogram2d():
     assert 0 < c.sum() < x.size
 
 
+def test_counts_of_many_points_equal_numpy_histogram2d():
+    rng = np.random.default_rng(8)
+    n = 300_001  # several chunks of the index loop, the last one short
+    x = rng.uniform(X0 - 300.0, X0 + 3_300.0, n)
+    y = rng.uniform(Y0 - 300.0, Y0 + 2_300.0, n)
+    w = rng.uniform(0.0, 3.0, n)
+    np.testing.assert_array_equal(counts(GRID, x, y), histogram(GRID, x, y))
+    np.testing.assert_allclose(
+        counts(GRID, x, y, weights=w), histogram(GRID, x, y, weights=w), rtol=1e-9
+    )
+    i = cell_index(GRID, x, y)
+    np.testing.assert_array_equal(
+        np.bincount(i[i >= 0], minlength=GRID.size).reshape(GRID.shape), histogram(GRID, x, y)
+    )
+
+
 def test_weighted_counts_equal_numpy_histogram2d():
     rng = np.random.default_rng(7)
     x = rng.uniform(X0 - 200.0, X0 + 3200.0, 5_000)
@@ -228,8 +246,4 @@ def test_counts_match_histogram2d_on_whole_metre_points(points, cell):
 
 
 def test_the_docstring_examples_run():
-    import doctest
-
-    import trygg.analytics.grid
-
     assert doctest.testmod(trygg.analytics.grid, raise_on_error=True).attempted > 0

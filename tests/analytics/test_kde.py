@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from KDEpy import FFTKDE
 from scipy.ndimage import gaussian_filter
 
+import trygg.analytics.kde
 from trygg.analytics.grid import Grid, counts
 from trygg.analytics.kde import kde
 
@@ -103,7 +105,8 @@ def test_gaussian_equals_kdepy(grid, unit):
 def test_weighted_gaussian_equals_kdepy():
     grid = Grid(x0=X0, y0=Y0, cell=100.0, nx=40, ny=30)
     rng = np.random.default_rng(12)
-    x, y = inside_centres(rng, grid, 2_000)
+    # More points than one chunk of the binning loop, and not a multiple of it.
+    x, y = inside_centres(rng, grid, 150_001)
     w = rng.uniform(0.1, 4.0, x.size)
     ours = kde(grid, x, y, 250.0, weights=w, truncate=np.inf)
     reference = kdepy_on(grid, x, y, kernel="gaussian", bw=250.0, weights=w, unit=2.0**31)
@@ -216,6 +219,22 @@ def test_mass_is_conserved_away_from_the_edges(
     assert mass == pytest.approx(x.size * expected, rel=rtol)
 
 
+@pytest.mark.parametrize("binning", ["linear", "simple"])
+def test_the_density_of_many_points_is_the_sum_over_any_split(binning):
+    grid = Grid(x0=X0, y0=Y0, cell=100.0, nx=40, ny=30)
+    rng = np.random.default_rng(20)
+    n = 200_003  # several chunks of the binning loop, the last one short
+    x = rng.uniform(X0 - 500.0, X0 + 4_500.0, n)
+    y = rng.uniform(Y0 - 500.0, Y0 + 3_500.0, n)
+    w = rng.uniform(0.0, 2.0, n)
+    whole = kde(grid, x, y, 220.0, weights=w, binning=binning)
+    cut = 70_001
+    parts = kde(grid, x[:cut], y[:cut], 220.0, weights=w[:cut], binning=binning) + kde(
+        grid, x[cut:], y[cut:], 220.0, weights=w[cut:], binning=binning
+    )
+    np.testing.assert_allclose(whole, parts, rtol=1e-9, atol=1e-12 * whole.max())
+
+
 def test_mass_near_an_edge_is_lost_not_piled_up():
     grid = Grid(x0=0.0, y0=0.0, cell=10.0, nx=50, ny=50)
     d = kde(grid, [0.0], [250.0], 40.0)
@@ -324,8 +343,4 @@ def test_points_far_off_the_grid_do_not_count():
 
 
 def test_the_docstring_examples_run():
-    import doctest
-
-    import trygg.analytics.kde
-
     assert doctest.testmod(trygg.analytics.kde, raise_on_error=True).attempted > 0

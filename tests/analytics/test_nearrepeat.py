@@ -261,7 +261,7 @@ def test_it_uses_only_the_generator_it_is_given():
     b = knox_test(x, y, t, SPACE_EDGES, TIME_EDGES, iterations=10, rng=np.random.default_rng(5))
     np.testing.assert_array_equal(a.simulated, b.simulated)
     with pytest.raises(TypeError):
-        knox_test(x, y, t, SPACE_EDGES, TIME_EDGES)  # type: ignore[call-arg]
+        knox_test(x, y, t, SPACE_EDGES, TIME_EDGES)
 
 
 @pytest.mark.parametrize(

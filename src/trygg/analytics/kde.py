@@ -35,7 +35,7 @@ from numpy.typing import ArrayLike, NDArray
 # scipy ships no type hints; scipy-stubs is not among the dependencies (yet).
 from scipy.signal import fftconvolve  # type: ignore[import-untyped, unused-ignore]
 
-from trygg.analytics.grid import DEFAULT_MAX_CELLS, Grid, _as_coordinates
+from trygg.analytics.grid import _CHUNK, DEFAULT_MAX_CELLS, Grid, _as_coordinates
 
 __all__ = ["Binning", "Kernel", "kde"]
 
@@ -177,24 +177,23 @@ def kde(
         if w.shape != xa.shape:
             raise ValueError(f"weights must have one value per point, got {w.shape} for {xa.shape}")
 
-    # Positions in units of cells, measured from the centre of cell (0, 0).
-    if binning == "linear":
-        tx = xa - (grid.x0 + 0.5 * grid.cell)
-        tx /= grid.cell
-        ty = ya - (grid.y0 + 0.5 * grid.cell)
-        ty /= grid.cell
-    else:
-        tx = _cell_of(xa, grid.x0, grid.cell, grid.nx)
-        ty = _cell_of(ya, grid.y0, grid.cell, grid.ny)
+    # Positions are counted in cells: from the centre of cell (0, 0) for linear
+    # binning, and as the index of the cell holding the point for simple binning.
+    linear = binning == "linear"
+    half = 0.5 * grid.cell if linear else 0.0
+    origin = (grid.x0 + half, grid.y0 + half)
+    extent = _finite_extent(xa, ya)
+    if extent is None:
+        return np.zeros(grid.shape, dtype=np.float64)
+    west = _position(extent[0], origin[0], grid.cell, grid.nx, linear)
+    south = _position(extent[1], origin[1], grid.cell, grid.ny, linear)
+    east = _position(extent[2], origin[0], grid.cell, grid.nx, linear)
+    north = _position(extent[3], origin[1], grid.cell, grid.ny, linear)
 
     # The kernel reaches `radius` cell centres away; the binning grid is padded by as
     # much as points off the grid need, and the stencil is as large as any offset
     # between a binned centre and a grid cell, so an infinite reach stays finite.
     radius = math.floor(reach / grid.cell) if math.isfinite(reach) else math.inf
-    extent = _finite_extent(tx, ty)
-    if extent is None:
-        return np.zeros(grid.shape, dtype=np.float64)
-    west, south, east, north = extent
     pad_w = _pad(-math.floor(west), radius)
     pad_e = _pad(math.ceil(east) - (grid.nx - 1), radius)
     pad_s = _pad(-math.floor(south), radius)
@@ -213,10 +212,17 @@ def kde(
 
     # One spare centre on every side of the padded grid takes the share of
     # linearly binned points that falls beyond it (out of the kernel's reach).
-    tx += pad_w + 1
-    ty += pad_s + 1
-    binned = _bin(tx, ty, w, (work_y + 2, work_x + 2), linear=binning == "linear")
-    binned = binned[1:-1, 1:-1]
+    binned = _bin(
+        xa,
+        ya,
+        w,
+        origin=origin,
+        cell=grid.cell,
+        grid_shape=grid.shape,
+        shift=(pad_w + 1, pad_s + 1),
+        shape=(work_y + 2, work_x + 2),
+        linear=linear,
+    )[1:-1, 1:-1]
 
     stencil = _stencil(kernel, bw, reach, grid.cell, half_x, half_y)
     full: NDArray[np.float64] = fftconvolve(binned, stencil, mode="full")
@@ -229,27 +235,27 @@ def kde(
     return np.maximum(out, 0.0)
 
 
-def _cell_of(v: NDArray[np.float64], v0: float, cell: float, n: int) -> NDArray[np.float64]:
-    """The index of the cell holding each coordinate, as floats; the far edge is in the last."""
-    t = v - v0
-    t /= cell
-    t[t == n] = n - 1  # as counts() and numpy.histogram2d
-    return np.floor(t, out=t)
+def _position(v: float, origin: float, cell: float, n: int, linear: bool) -> float:
+    """One coordinate in cells, exactly as :func:`_bin` computes it for every point."""
+    t = (v - origin) / cell
+    if linear:
+        return t
+    return float(math.floor(n - 1 if t == n else t))
 
 
 def _finite_extent(
-    tx: NDArray[np.float64], ty: NDArray[np.float64]
+    x: NDArray[np.float64], y: NDArray[np.float64]
 ) -> tuple[float, float, float, float] | None:
-    """``(min tx, min ty, max tx, max ty)`` over points with finite coordinates."""
-    if tx.size == 0:
+    """``(xmin, ymin, xmax, ymax)`` over the points with finite coordinates, if any."""
+    if x.size == 0:
         return None
-    extent = (float(tx.min()), float(ty.min()), float(tx.max()), float(ty.max()))
+    extent = (float(x.min()), float(y.min()), float(x.max()), float(y.max()))
     if all(math.isfinite(e) for e in extent):
         return extent
-    finite = np.isfinite(tx) & np.isfinite(ty)
+    finite = np.isfinite(x) & np.isfinite(y)
     if not finite.any():
         return None
-    fx, fy = tx[finite], ty[finite]
+    fx, fy = x[finite], y[finite]
     return (float(fx.min()), float(fy.min()), float(fx.max()), float(fy.max()))
 
 
@@ -259,58 +265,89 @@ def _pad(beyond: int, radius: float) -> int:
 
 
 def _bin(
-    tx: NDArray[np.float64],
-    ty: NDArray[np.float64],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
     w: NDArray[np.float64] | None,
-    shape: tuple[int, int],
     *,
+    origin: tuple[float, float],
+    cell: float,
+    grid_shape: tuple[int, int],
+    shift: tuple[int, int],
+    shape: tuple[int, int],
     linear: bool,
 ) -> NDArray[np.float64]:
-    """Bin points at cell-unit positions ``(tx, ty)`` onto centres ``0 … shape - 1``.
+    """Bin points onto the centres of a working array of ``shape``.
 
-    With ``linear`` each point is shared among the four centres around it with
-    bilinear weights (points whose lower-left centre is off the array are
-    dropped); otherwise ``(tx, ty)`` must already be whole and the point
-    counts at that centre. Every out-of-range or non-finite point goes to one
-    spare bin, which is dropped, so no boolean compaction of the points is
-    needed.
+    A point's position in cells is ``(x - origin) / cell`` (for simple binning
+    floored to its cell of the grid of ``grid_shape``, whose far edges belong
+    to its last cells) plus ``shift``. With ``linear`` each point is shared
+    among the four centres around it with bilinear weights, and points whose
+    lower-left centre is off the array are dropped; otherwise it counts at its
+    own centre. Off-array and non-finite points go to one spare bin, which is
+    dropped, so the points are never compacted; the element-wise passes run a
+    cache-sized chunk at a time, as in :func:`~trygg.analytics.grid.counts`.
     """
     ny, nx = shape
     size = nx * ny
     last_x = nx - 1 if linear else nx
     last_y = ny - 1 if linear else ny
-    inside = tx >= 0
-    inside &= tx < last_x
-    inside &= ty >= 0
-    inside &= ty < last_y
-    with np.errstate(invalid="ignore", over="ignore"):  # off-grid points, masked below
-        ix = tx.astype(np.intp)
-        iy = ty.astype(np.intp)
-    flat = iy * nx
-    flat += ix
-    flat = np.where(inside, flat, size)
-    if not linear:
-        simple = np.bincount(flat, weights=w, minlength=size + 1)[:size]
-        return simple.astype(np.float64, copy=False).reshape(shape)
+    grid_ny, grid_nx = grid_shape
+    n = x.size
+    flat = np.empty(n, dtype=np.intp)
+    shares = np.empty((4, n), dtype=np.float64) if linear else None
+    buf_x = np.empty(min(n, _CHUNK), dtype=np.float64)
+    buf_y = np.empty_like(buf_x)
+    for start in range(0, n, _CHUNK):
+        stop = min(start + _CHUNK, n)
+        tx, ty = buf_x[: stop - start], buf_y[: stop - start]
+        np.subtract(x[start:stop], origin[0], out=tx)
+        tx /= cell
+        np.subtract(y[start:stop], origin[1], out=ty)
+        ty /= cell
+        if not linear:
+            tx[tx == grid_nx] = grid_nx - 1  # as counts() and numpy.histogram2d
+            ty[ty == grid_ny] = grid_ny - 1
+            np.floor(tx, out=tx)
+            np.floor(ty, out=ty)
+        tx += shift[0]
+        ty += shift[1]
+        # NaN fails every comparison, so non-finite points count as outside.
+        inside = tx >= 0
+        inside &= tx < last_x
+        inside &= ty >= 0
+        inside &= ty < last_y
+        with np.errstate(invalid="ignore", over="ignore"):  # off-array points, masked
+            ix = tx.astype(np.intp)
+            iy = ty.astype(np.intp)
+        chunk = flat[start:stop]
+        np.multiply(iy, nx, out=chunk)
+        chunk += ix
+        np.logical_not(inside, out=inside)
+        chunk[inside] = size
+        if shares is not None:
+            with np.errstate(invalid="ignore", over="ignore"):
+                tx -= ix  # the fractions towards the next centre east and north
+                ty -= iy
+                gx = 1.0 - tx
+                gy = 1.0 - ty
+                if w is not None:
+                    gy *= w[start:stop]
+                    ty *= w[start:stop]
+                np.multiply(gx, gy, out=shares[0, start:stop])
+                np.multiply(tx, gy, out=shares[1, start:stop])
+                np.multiply(gx, ty, out=shares[2, start:stop])
+                np.multiply(tx, ty, out=shares[3, start:stop])
 
-    with np.errstate(invalid="ignore", over="ignore"):
-        fx = tx - ix
-        fy = ty - iy
-        gx = 1.0 - fx
-        gy = 1.0 - fy
-        if w is not None:
-            gy *= w
-            fy *= w
-        corners = [
-            np.bincount(flat, weights=a * b, minlength=size + 1)[:size]
-            .astype(np.float64, copy=False)
-            .reshape(shape)
-            for a, b in ((gx, gy), (fx, gy), (gx, fy), (fx, fy))
-        ]
-    out = corners[0]
-    out[:, 1:] += corners[1][:, :-1]
-    out[1:, :] += corners[2][:-1, :]
-    out[1:, 1:] += corners[3][:-1, :-1]
+    def binned(weights: NDArray[np.float64] | None) -> NDArray[np.float64]:
+        sums = np.bincount(flat, weights=weights, minlength=size + 1)[:size]
+        return sums.astype(np.float64, copy=False).reshape(shape)
+
+    if shares is None:
+        return binned(w)
+    out = binned(shares[0])
+    out[:, 1:] += binned(shares[1])[:, :-1]
+    out[1:, :] += binned(shares[2])[:-1, :]
+    out[1:, 1:] += binned(shares[3])[:-1, :-1]
     return out
 
 

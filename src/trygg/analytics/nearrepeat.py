@@ -279,8 +279,8 @@ def knox_test(
 
     observed = table(times)
     simulated = np.empty((iterations, n_space + 1, n_time + 1), dtype=np.int64)
-    for b in range(iterations):
-        simulated[b] = table(times[rng.permutation(n)])
+    for it in range(iterations):
+        simulated[it] = table(times[rng.permutation(n)])
 
     expected = simulated.mean(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
