@@ -32,6 +32,22 @@ def report_by_rut(world, categories, when, lon_lat=IN_ALVSJO_CENTRUM, code="klot
     )
 
 
+def rut_reports(world, categories, login, **fields):
+    """Post the report form as rut (property owner, Älvsjö), a klotter by default."""
+    data = {
+        "organisation": world.orgs["property"].pk,
+        "category": categories["klotter"].pk,
+        "lon": IN_ALVSJO_CENTRUM[0],
+        "lat": IN_ALVSJO_CENTRUM[1],
+        "occurred_from": local(timezone.now() - dt.timedelta(hours=1)),
+        "description": "Klotter",
+    }
+    data.update(fields)
+    return login(world.rut).post(
+        reverse("reports:new"), {k: v for k, v in data.items() if v is not None}
+    )
+
+
 def jpeg_with_gps():
     image = Image.new("RGB", (40, 30), "red")
     exif = Image.Exif()
@@ -51,17 +67,13 @@ def test_a_reporter_reports_at_a_spot_with_a_photo_without_exif(
     settings.MEDIA_ROOT = tmp_path
     photo = jpeg_with_gps()
     assert b"Kameratillverkare" in photo.getvalue()
-    response = login(world.rut).post(
-        reverse("reports:new"),
-        {
-            "organisation": world.orgs["property"].pk,
-            "category": categories["klotter"].pk,
-            "lon": IN_ALVSJO_CENTRUM[0],
-            "lat": IN_ALVSJO_CENTRUM[1],
-            "occurred_from": local(an_hour_ago),
-            "description": "Nytt klotter på elskåpet",
-            "photos": [photo],
-        },
+    response = rut_reports(
+        world,
+        categories,
+        login,
+        occurred_from=local(an_hour_ago),
+        description="Nytt klotter på elskåpet",
+        photos=[photo],
     )
     assert response.status_code == 302
     report = Report.objects.get()
@@ -84,17 +96,8 @@ def test_a_file_that_claims_to_be_a_jpeg_but_is_not_is_refused(
     settings.MEDIA_ROOT = tmp_path
     fake = io.BytesIO(b"%PDF-1.4 not an image at all")
     fake.name = "bild.jpg"
-    response = login(world.rut).post(
-        reverse("reports:new"),
-        {
-            "organisation": world.orgs["property"].pk,
-            "category": categories["klotter"].pk,
-            "lon": IN_ALVSJO_CENTRUM[0],
-            "lat": IN_ALVSJO_CENTRUM[1],
-            "occurred_from": local(an_hour_ago),
-            "description": "Klotter",
-            "photos": [fake],
-        },
+    response = rut_reports(
+        world, categories, login, occurred_from=local(an_hour_ago), photos=[fake]
     )
     assert response.status_code == 400
     assert "inte en JPEG-, PNG- eller WebP-bild" in response.content.decode()
@@ -106,33 +109,23 @@ def test_a_too_large_photo_is_refused(world, categories, login, an_hour_ago, set
     settings.TRYGG_MAX_PHOTO_BYTES = 1024
     big = io.BytesIO(b"\xff\xd8" + b"0" * 5000)
     big.name = "stor.jpg"
-    response = login(world.rut).post(
-        reverse("reports:new"),
-        {
-            "organisation": world.orgs["property"].pk,
-            "category": categories["klotter"].pk,
-            "lon": IN_ALVSJO_CENTRUM[0],
-            "lat": IN_ALVSJO_CENTRUM[1],
-            "occurred_from": local(an_hour_ago),
-            "description": "Klotter",
-            "photos": [big],
-        },
-    )
+    response = rut_reports(world, categories, login, occurred_from=local(an_hour_ago), photos=[big])
     assert response.status_code == 400
     assert "större än" in response.content.decode()
     assert not Report.objects.exists()
 
 
 def test_a_place_picked_by_name_gives_place_precision(world, categories, login, an_hour_ago):
-    response = login(world.rut).post(
-        reverse("reports:new"),
-        {
-            "organisation": world.orgs["property"].pk,
-            "category": categories["nedskrapning"].pk,
-            "place": world.alvsjo_centrum.pk,
-            "occurred_from": local(an_hour_ago),
-            "description": "Skräp vid bänkarna",
-        },
+    response = rut_reports(
+        world,
+        categories,
+        login,
+        category=categories["nedskrapning"].pk,
+        lon=None,
+        lat=None,
+        place=world.alvsjo_centrum.pk,
+        occurred_from=local(an_hour_ago),
+        description="Skräp vid bänkarna",
     )
     assert response.status_code == 302
     report = Report.objects.get()
@@ -143,16 +136,8 @@ def test_a_place_picked_by_name_gives_place_precision(world, categories, login, 
 def test_a_spot_outside_the_city_is_explained_and_nothing_stored(
     world, categories, login, an_hour_ago
 ):
-    response = login(world.rut).post(
-        reverse("reports:new"),
-        {
-            "organisation": world.orgs["property"].pk,
-            "category": categories["klotter"].pk,
-            "lon": 59.2775,
-            "lat": 18.01,
-            "occurred_from": local(an_hour_ago),
-            "description": "Klotter",
-        },
+    response = rut_reports(
+        world, categories, login, lon=59.2775, lat=18.01, occurred_from=local(an_hour_ago)
     )
     assert response.status_code == 400
     assert "utanför Stockholms stad" in response.content.decode()
