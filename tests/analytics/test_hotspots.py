@@ -29,6 +29,8 @@ from trygg.analytics.hotspots import (
     gi_star_weights,
     gi_star_weights_permutations,
 )
+from trygg.analytics.permutation import draw, grid_lag_null, lag_null
+from trygg.analytics.weights import as_weights, gi_weights, max_neighbours
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning:libpysal")
 
@@ -283,7 +285,7 @@ def _ours_with_draws(counts, band, draws, *, transform="B"):
     """gi_star_permutations' computation with given draws instead of an rng."""
     inside = np.ones(counts.shape, bool)
     kernel = band_kernel(CELL, band)
-    null = hotspots._grid_lag_null(counts, inside, kernel, draws)
+    null = grid_lag_null(counts, inside, kernel, draws)
     row_sums = band_weights(counts.shape, CELL, band).sum(axis=1)
     diagonal = np.ones(counts.size)
     return hotspots._gi_test(
@@ -315,9 +317,9 @@ def test_weights_permutations_match_esda_given_its_draws():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         w = libpysal.weights.DistanceBand(points, threshold=band, binary=True)
-    off, diagonal = hotspots._gi_weights(w.sparse, crime.size)
-    draws = vec_permutations(hotspots._max_neighbours(off), crime.size, permutations, seed)
-    null = hotspots._lag_null(crime, off, draws)
+    off, diagonal = gi_weights(w.sparse, crime.size)
+    draws = vec_permutations(max_neighbours(off), crime.size, permutations, seed)
+    null = lag_null(crime, off, draws)
     ours = hotspots._gi_test(crime, diagonal, off.sum(axis=1), null, "B", "two-sided", permutations)
     larger = ours.n_greater
     directed = (np.minimum(larger, permutations - larger) + 1) / (permutations + 1)
@@ -343,10 +345,10 @@ def test_grid_permutations_equal_those_of_its_sparse_weights(
     inside.flat[:2] = True
     band = band_cells * CELL
     off = band_weights((ny, nx), CELL, band, weights=weights, mask=inside)
-    draws = hotspots._draw(int(inside.sum()), hotspots._max_neighbours(off), 23, rng)
+    draws = draw(int(inside.sum()), max_neighbours(off), 23, rng)
     kernel = band_kernel(CELL, band, weights=weights)
-    grid = hotspots._grid_lag_null(np.where(inside, values, 0.0), inside, kernel, draws, chunk=4)
-    sparse = hotspots._lag_null(values[inside], off, draws, chunk=5)
+    grid = grid_lag_null(np.where(inside, values, 0.0), inside, kernel, draws, chunk=4)
+    sparse = lag_null(values[inside], off, draws, chunk=5)
     np.testing.assert_allclose(grid.observed, sparse.observed, rtol=1e-12, atol=1e-15)
     np.testing.assert_array_equal(grid.n_greater, sparse.n_greater)
     np.testing.assert_array_equal(grid.n_less, sparse.n_less)
@@ -365,7 +367,7 @@ def test_weights_permutations_are_reproducible():
 
 def test_permutation_p_values_do_not_depend_on_the_transform():
     counts, _ = _problem(seed=6)
-    draws = hotspots._draw(counts.size, 28, 199, np.random.default_rng(6))
+    draws = draw(counts.size, 28, 199, np.random.default_rng(6))
     b = _ours_with_draws(counts, 300.0, draws, transform="B")
     r = _ours_with_draws(counts, 300.0, draws, transform="R")
     np.testing.assert_array_equal(b.n_greater, r.n_greater)
@@ -432,10 +434,10 @@ def test_vectorised_permutations_equal_a_loop_over_sites(n, density, seed):
     rng = np.random.default_rng(seed)
     dense = (rng.random((n, n)) < density) * rng.random((n, n))
     np.fill_diagonal(dense, 0.0)
-    off = hotspots._as_weights(dense, n)
+    off = as_weights(dense, n)
     values = rng.normal(size=n)
-    draws = hotspots._draw(n, hotspots._max_neighbours(off), 17, rng)
-    null = hotspots._lag_null(values, off, draws, chunk=3)
+    draws = draw(n, max_neighbours(off), 17, rng)
+    null = lag_null(values, off, draws, chunk=3)
     for i in range(n):
         others = np.delete(values, i)
         row = slice(off.indptr[i], off.indptr[i + 1])
@@ -495,3 +497,11 @@ def test_the_documented_examples_run():
     import trygg.analytics.hotspots
 
     assert doctest.testmod(trygg.analytics.hotspots, raise_on_error=True).attempted > 0
+
+
+def test_the_documented_examples_of_the_weights_run():
+    import doctest
+
+    import trygg.analytics.weights
+
+    assert doctest.testmod(trygg.analytics.weights, raise_on_error=True).attempted > 0

@@ -12,6 +12,14 @@ building an n × n weights matrix: a 400 × 400 grid takes milliseconds.
 p-values, and :func:`fdr` selects the cells that stay significant when
 thousands are tested at once.
 
+The distance-band weights (:func:`~trygg.analytics.weights.band_kernel`,
+:func:`~trygg.analytics.weights.band_weights`) live in
+:mod:`trygg.analytics.weights` and the conditional permutation machinery
+(:class:`~trygg.analytics.permutation.PermutationTest`) in
+:mod:`trygg.analytics.permutation`; both are re-exported here. This module
+holds the statistic itself: its moments, the permutation test of
+:math:`G_i^*` built on the permuted lags, and the FDR.
+
 The module is checked against PySAL's ``esda.G_Local`` (``star=True``) to
 1e-9 in the z-scores; where conventions differ from esda they are named in
 the docstrings.
@@ -39,7 +47,6 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -47,8 +54,33 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 # scipy ships no type hints; scipy-stubs is not among the dependencies (yet).
-from scipy import ndimage, sparse, special  # type: ignore[import-untyped, unused-ignore]
-from scipy.signal import fftconvolve  # type: ignore[import-untyped, unused-ignore]
+from scipy import special  # type: ignore[import-untyped, unused-ignore]
+
+from trygg.analytics.permutation import (
+    Alternative,
+    LagNull,
+    PermutationTest,
+    affine_test,
+    draw,
+    grid_lag_null,
+    lag_null,
+)
+from trygg.analytics.weights import (
+    WeightsKind,
+    as_mask,
+    band_kernel,
+    band_weights,
+    check_permutations,
+    check_transform_alternative,
+    check_values,
+    correlate,
+    full_grid_sum,
+    gi_weights,
+    max_neighbours,
+    nearest_weight,
+    scatter,
+    scatter_int,
+)
 
 __all__ = [
     "Alternative",
@@ -66,26 +98,7 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
-WeightsKind = Literal["binary", "inverse"]
 Transform = Literal["B", "R"]
-Alternative = Literal["two-sided", "greater", "less"]
-
-_DIRECT_MAX_KERNEL = 81
-"""Kernels of up to this many cells (9 × 9) are correlated directly, larger ones by FFT.
-
-Measured on 300² to 2000² grids: direct correlation wins below about 9 × 9,
-the FFT from there on, and direct sums of whole counts are exact.
-"""
-
-_MAX_KERNEL_CELLS = 1_000_000
-"""A band of more than about 560 cells' radius is refused: a mistake in units, not a question."""
-
-_CHUNK_ELEMENTS = 1 << 21
-"""At most this many cells × permutations are held at once by the permutation test (16 MB)."""
-
-_CHUNK_CELLS = 512
-"""Cells per chunk of the permutation test: the correction for positions inside a chunk
-grows with its size, and 256-1024 was fastest on 400 × 400 grids with 300 m and 1 km bands."""
 
 
 @dataclass(frozen=True)
@@ -122,202 +135,6 @@ class GiStar:
     expected: FloatArray
     variance: FloatArray
     alternative: Alternative
-
-
-@dataclass(frozen=True)
-class PermutationTest:
-    """Conditional permutation inference for a local statistic.
-
-    For every site the statistic is recomputed ``permutations`` times with the
-    site's own value fixed and its neighbours' values drawn at random, without
-    replacement, from all other sites (Anselin [3]_). Arrays have the shape of
-    the statistic (NaN, or 0 for the counts, outside a grid's mask).
-
-    Attributes
-    ----------
-    p : ndarray of float64
-        The pseudo p-value for ``alternative``: ``(n_greater + 1) /
-        (permutations + 1)`` for ``"greater"``, ``(n_less + 1) / (permutations
-        + 1)`` for ``"less"``, twice the smaller of the two (at most 1) for
-        ``"two-sided"``. Never below ``1 / (permutations + 1)``.
-    z : ndarray of float64
-        ``(observed - mean) / std`` (esda's ``z_sim``); NaN where the
-        permutation distribution has no spread.
-    mean, std : ndarray of float64
-        Mean and standard deviation of the permuted statistic (esda's
-        ``EG_sim``/``seG_sim``, ``EI_sim``/``seI_sim``).
-    n_greater, n_less : ndarray of int64
-        How many permutations gave a statistic at least, and at most, as large
-        as the observed one; ties count in both. esda's ``p_sim`` (its
-        "directed" alternative) is ``(min(n_greater, permutations - n_greater)
-        + 1) / (permutations + 1)``.
-    permutations : int
-        The number of permutations.
-    alternative : {"two-sided", "greater", "less"}
-        The alternative hypothesis ``p`` was computed for.
-
-    Notes
-    -----
-    esda's default p-value counts ties only on the upper side, so that a site
-    whose statistic equals every permuted value (an empty cell amid empty
-    cells, common in sparse count grids) gets the smallest possible p-value;
-    counting ties on both sides gives such a site ``p = 1``. Without ties the
-    two agree: ``p_sim`` equals ``min(p_greater, p_less)``.
-    """
-
-    p: FloatArray
-    z: FloatArray
-    mean: FloatArray
-    std: FloatArray
-    n_greater: NDArray[np.int64]
-    n_less: NDArray[np.int64]
-    permutations: int
-    alternative: Alternative
-
-
-def band_kernel(
-    cell: float, band: float, *, weights: WeightsKind = "binary", alpha: float = 1.0
-) -> FloatArray:
-    r"""The weights of a cell's neighbours within a distance band, as a square stencil.
-
-    Entry ``[r + dy, r + dx]`` is the weight of the cell ``dy`` rows and ``dx``
-    columns away, whose centre lies at :math:`d = \mathrm{cell}\sqrt{dy^2 +
-    dx^2}`: 1 (``"binary"``) or :math:`d^{-\alpha}` (``"inverse"``) when
-    :math:`0 < d \le \mathrm{band}`, else 0. The centre (the cell itself) is
-    0: self-weights are set by the statistic.
-
-    Parameters
-    ----------
-    cell : float
-        The side of a cell in metres.
-    band : float
-        The distance band in metres, measured between cell centres; a pair
-        exactly ``band`` apart are neighbours (as libpysal's ``DistanceBand``).
-    weights : {"binary", "inverse"}, optional
-        Binary (default) or inverse-distance weights.
-    alpha : float, optional
-        The power of inverse-distance weights, :math:`w = d^{-\alpha}`;
-        default 1. libpysal's ``DistanceBand(..., alpha=-a)`` is our
-        ``alpha=a``. Ignored for binary weights.
-
-    Returns
-    -------
-    ndarray of float64, shape ``(2r + 1, 2r + 1)``
-        ``r`` is the largest whole number of cells within the band.
-
-    Raises
-    ------
-    ValueError
-        If ``cell`` or ``band`` is not finite and positive, ``alpha`` is
-        negative or not finite, or the stencil would exceed a million cells.
-
-    Examples
-    --------
-    >>> band_kernel(100.0, 100.0)
-    array([[0., 1., 0.],
-           [1., 0., 1.],
-           [0., 1., 0.]])
-    >>> band_kernel(100.0, 150.0, weights="inverse").round(5)
-    array([[0.00707, 0.01   , 0.00707],
-           [0.01   , 0.     , 0.01   ],
-           [0.00707, 0.01   , 0.00707]])
-    """
-    cell, band = _positive(cell, "cell"), _positive(band, "band")
-    if weights not in ("binary", "inverse"):
-        raise ValueError(f"weights must be 'binary' or 'inverse', got {weights!r}")
-    alpha = float(alpha)
-    if not (math.isfinite(alpha) and alpha >= 0):
-        raise ValueError(f"alpha must be a finite number >= 0, got {alpha}")
-    # One cell more than band // cell, so that rounding in the quotient never
-    # drops a ring; the distance test decides and the empty border is cut.
-    r = int(band // cell) + 1
-    if (2 * r + 1) ** 2 > _MAX_KERNEL_CELLS:
-        raise ValueError(
-            f"a band of {band:g} m on {cell:g} m cells spans more than a million cells; "
-            "are the band and the cell size in the same unit?"
-        )
-    offsets = np.arange(-r, r + 1, dtype=np.float64)
-    distance = cell * np.hypot(offsets[:, None], offsets[None, :])
-    within = (distance <= band) & (distance > 0)
-    kernel = np.zeros_like(distance)
-    if weights == "binary":
-        kernel[within] = 1.0
-    else:
-        kernel[within] = distance[within] ** -alpha
-    reach = int(np.abs(np.argwhere(within) - r).max()) if within.any() else 0
-    return kernel[r - reach : r + reach + 1, r - reach : r + reach + 1]
-
-
-def band_weights(
-    shape: tuple[int, int],
-    cell: float,
-    band: float,
-    *,
-    weights: WeightsKind = "binary",
-    alpha: float = 1.0,
-    mask: ArrayLike | None = None,
-) -> Any:
-    """The sparse distance-band weights between the cells of a grid.
-
-    The matrix that :func:`gi_star` applies implicitly, for use with
-    :func:`gi_star_weights`, :func:`trygg.analytics.moran.local_moran` or any
-    other statistic on sparse weights. Cells are numbered in row-major order
-    (``row * nx + column``), counting only the cells inside ``mask``.
-
-    Parameters
-    ----------
-    shape : tuple of int
-        ``(ny, nx)``.
-    cell, band, weights, alpha
-        As :func:`band_kernel`.
-    mask : array_like of bool, shape ``(ny, nx)``, optional
-        The cells of the study area; default all.
-
-    Returns
-    -------
-    scipy.sparse.csr_array of float64, shape ``(n, n)``
-        ``n`` cells inside the mask; symmetric, zero diagonal, sorted indices.
-
-    Examples
-    --------
-    >>> w = band_weights((2, 3), 100.0, 100.0)
-    >>> w.toarray().astype(int)
-    array([[0, 1, 0, 1, 0, 0],
-           [1, 0, 1, 0, 1, 0],
-           [0, 1, 0, 0, 0, 1],
-           [1, 0, 0, 0, 1, 0],
-           [0, 1, 0, 1, 0, 1],
-           [0, 0, 1, 0, 1, 0]])
-    """
-    ny, nx = (int(s) for s in shape)
-    if ny < 1 or nx < 1:
-        raise ValueError(f"the grid must have at least one cell, got shape {shape}")
-    inside = _as_mask(mask, (ny, nx))
-    kernel = band_kernel(cell, band, weights=weights, alpha=alpha)
-    n = int(inside.sum())
-    index = np.full((ny, nx), -1, dtype=np.int64)
-    index[inside] = np.arange(n)
-    r = kernel.shape[0] // 2
-    rows, cols, vals = [], [], []
-    for a, b in np.argwhere(kernel > 0):
-        dy, dx = int(a) - r, int(b) - r
-        if abs(dy) >= ny or abs(dx) >= nx:
-            continue
-        src = index[max(0, -dy) : ny - max(0, dy), max(0, -dx) : nx - max(0, dx)]
-        dst = index[max(0, dy) : ny - max(0, -dy), max(0, dx) : nx - max(0, -dx)]
-        both = (src >= 0) & (dst >= 0)
-        rows.append(src[both])
-        cols.append(dst[both])
-        vals.append(np.full(int(both.sum()), kernel[a, b]))
-    if rows:
-        coo = sparse.coo_array(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
-        )
-    else:
-        coo = sparse.coo_array((n, n), dtype=np.float64)
-    w = sparse.csr_array(coo)
-    w.sum_duplicates()
-    return w
 
 
 def gi_star(
@@ -374,9 +191,10 @@ def gi_star(
 
     Fast path: :math:`\sum_j w_{ij} x_j`, :math:`W_i` and :math:`S_{1i}` are
     correlations of the count grid, the study-area mask and the mask with
-    the band's stencil (:func:`band_kernel`) and its square, with cells
-    beyond the grid and outside the mask counted as absent: at edges a cell
-    simply has fewer neighbours, exactly as esda's weights on the same cells.
+    the band's stencil (:func:`~trygg.analytics.weights.band_kernel`) and its
+    square, with cells beyond the grid and outside the mask counted as
+    absent: at edges a cell simply has fewer neighbours, exactly as esda's
+    weights on the same cells.
     Small stencils are summed directly (exact for whole counts), larger ones
     by FFT (relative error about 1e-15).
 
@@ -447,33 +265,33 @@ def gi_star(
     x = np.asarray(counts, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"counts must be a 2-d grid, got shape {x.shape}")
-    inside = _as_mask(mask, x.shape)
-    _check_transform_alternative(transform, alternative)
+    inside = as_mask(mask, x.shape)
+    check_transform_alternative(transform, alternative)
     values = x[inside]
-    _check_values(values)
+    check_values(values)
     kernel = band_kernel(cell, band, weights=weights, alpha=alpha)
     grid = np.where(inside, x, 0.0)
     if weights == "binary":
         self_weight: FloatArray | float = 1.0
     else:
-        self_weight = _nearest_weight(inside, kernel)
-    lag = _correlate(grid, kernel) + self_weight * grid
+        self_weight = nearest_weight(inside, kernel)
+    lag = correlate(grid, kernel) + self_weight * grid
     if mask is None:
-        w_sum = _full_grid_sum(x.shape, kernel) + self_weight
-        s1 = _full_grid_sum(x.shape, kernel * kernel) + np.square(self_weight)
+        w_sum = full_grid_sum(x.shape, kernel) + self_weight
+        s1 = full_grid_sum(x.shape, kernel * kernel) + np.square(self_weight)
     else:
         ones = inside.astype(np.float64)
-        w_sum = _correlate(ones, kernel) + self_weight * ones
-        s1 = _correlate(ones, kernel * kernel) + np.square(self_weight) * ones
+        w_sum = correlate(ones, kernel) + self_weight * ones
+        s1 = correlate(ones, kernel * kernel) + np.square(self_weight) * ones
     z, p, g, expected, variance = _gi_moments(
         lag[inside], w_sum[inside], s1[inside], values, transform, alternative
     )
     return GiStar(
-        z=_scatter(z, inside),
-        p=_scatter(p, inside),
-        g=_scatter(g, inside),
-        expected=_scatter(expected, inside),
-        variance=_scatter(variance, inside),
+        z=scatter(z, inside),
+        p=scatter(p, inside),
+        g=scatter(g, inside),
+        expected=scatter(expected, inside),
+        variance=scatter(variance, inside),
         alternative=alternative,
     )
 
@@ -489,7 +307,8 @@ def gi_star_weights(
 
     The statistic, moments and conventions of :func:`gi_star`, for values on
     areas of any shape with a weights matrix, such as a distance band between
-    district centroids or :func:`band_weights` of a grid.
+    district centroids or :func:`~trygg.analytics.weights.band_weights` of a
+    grid.
 
     Self-weights: a diagonal in ``w`` is used as given (rows whose diagonal
     is zero then get :math:`G_i` for that area). If ``w`` has no diagonal,
@@ -541,9 +360,9 @@ def gi_star_weights(
     values = np.asarray(y, dtype=np.float64)
     if values.ndim != 1:
         raise ValueError(f"y must be 1-d, got shape {values.shape}")
-    _check_transform_alternative(transform, alternative)
-    _check_values(values)
-    off, diagonal = _gi_weights(w, values.size)
+    check_transform_alternative(transform, alternative)
+    check_values(values)
+    off, diagonal = gi_weights(w, values.size)
     lag = off @ values + diagonal * values
     w_sum = off.sum(axis=1) + diagonal
     s1 = off.power(2).sum(axis=1) + diagonal * diagonal
@@ -576,7 +395,8 @@ def gi_star_permutations(
     serves all cells, so the cost is one ``(n, k) × (k, permutations)``
     product plus a correction for the positions that fall near each cell.
     The permuted :math:`G_i^*` is compared with the observed one; see
-    :class:`PermutationTest` for the p-value and esda's ``p_sim``.
+    :class:`~trygg.analytics.permutation.PermutationTest` for the p-value and
+    esda's ``p_sim``.
 
     The pseudo p-value does not depend on ``transform``: row standardisation
     rescales a cell's observed and permuted statistics alike. The z-score of
@@ -625,29 +445,29 @@ def gi_star_permutations(
     x = np.asarray(counts, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"counts must be a 2-d grid, got shape {x.shape}")
-    inside = _as_mask(mask, x.shape)
-    _check_transform_alternative(transform, alternative)
+    inside = as_mask(mask, x.shape)
+    check_transform_alternative(transform, alternative)
     values = x[inside]
-    _check_values(values)
-    permutations = _check_permutations(permutations)
+    check_values(values)
+    permutations = check_permutations(permutations)
     kernel = band_kernel(cell, band, weights=weights, alpha=alpha)
     ones = inside.astype(np.float64)
-    neighbours = np.rint(_correlate(ones, (kernel > 0).astype(np.float64))[inside])
-    draws = _draw(values.size, int(neighbours.max()), permutations, rng)
-    null = _grid_lag_null(np.where(inside, x, 0.0), inside, kernel, draws)
-    row_sums = _correlate(ones, kernel)[inside]
+    neighbours = np.rint(correlate(ones, (kernel > 0).astype(np.float64))[inside])
+    draws = draw(values.size, int(neighbours.max()), permutations, rng)
+    null = grid_lag_null(np.where(inside, x, 0.0), inside, kernel, draws)
+    row_sums = correlate(ones, kernel)[inside]
     if weights == "binary":
         diagonal = np.ones(values.size)
     else:
-        diagonal = _nearest_weight(inside, kernel)[inside]
+        diagonal = nearest_weight(inside, kernel)[inside]
     test = _gi_test(values, diagonal, row_sums, null, transform, alternative, permutations)
     return PermutationTest(
-        p=_scatter(test.p, inside),
-        z=_scatter(test.z, inside),
-        mean=_scatter(test.mean, inside),
-        std=_scatter(test.std, inside),
-        n_greater=_scatter_int(test.n_greater, inside),
-        n_less=_scatter_int(test.n_less, inside),
+        p=scatter(test.p, inside),
+        z=scatter(test.z, inside),
+        mean=scatter(test.mean, inside),
+        std=scatter(test.std, inside),
+        n_greater=scatter_int(test.n_greater, inside),
+        n_less=scatter_int(test.n_less, inside),
         permutations=permutations,
         alternative=alternative,
     )
@@ -699,12 +519,12 @@ def gi_star_weights_permutations(
     values = np.asarray(y, dtype=np.float64)
     if values.ndim != 1:
         raise ValueError(f"y must be 1-d, got shape {values.shape}")
-    _check_transform_alternative(transform, alternative)
-    _check_values(values)
-    permutations = _check_permutations(permutations)
-    off, diagonal = _gi_weights(w, values.size)
-    draws = _draw(values.size, _max_neighbours(off), permutations, rng)
-    null = _lag_null(values, off, draws)
+    check_transform_alternative(transform, alternative)
+    check_values(values)
+    permutations = check_permutations(permutations)
+    off, diagonal = gi_weights(w, values.size)
+    draws = draw(values.size, max_neighbours(off), permutations, rng)
+    null = lag_null(values, off, draws)
     return _gi_test(values, diagonal, off.sum(axis=1), null, transform, alternative, permutations)
 
 
@@ -801,10 +621,10 @@ def _gi_moments(
             expected = np.full(n, 1.0 / n)
             variance = np.full(n, var / (n * mean) ** 2)
             z = (lag / w_sum - mean) / sd
-    return z, _p_from_z(z, alternative), g, expected, variance
+    return z, p_from_z(z, alternative), g, expected, variance
 
 
-def _p_from_z(z: FloatArray, alternative: Alternative) -> FloatArray:
+def p_from_z(z: FloatArray, alternative: Alternative) -> FloatArray:
     if alternative == "greater":
         out: FloatArray = special.ndtr(-z)
     elif alternative == "less":
@@ -814,355 +634,14 @@ def _p_from_z(z: FloatArray, alternative: Alternative) -> FloatArray:
     return out
 
 
-# -- grids -----------------------------------------------------------------------------------
-
-
-def _correlate(grid: FloatArray, kernel: FloatArray) -> FloatArray:
-    """Correlate with zero padding beyond the grid; ``kernel`` is odd-sized."""
-    if kernel.size <= _DIRECT_MAX_KERNEL:
-        out: FloatArray = ndimage.correlate(grid, kernel, mode="constant", cval=0.0)
-    else:
-        out = fftconvolve(grid, kernel[::-1, ::-1], mode="same")
-    return out
-
-
-def _full_grid_sum(shape: tuple[int, ...], kernel: FloatArray) -> FloatArray:
-    """``_correlate(ones(shape), kernel)`` exactly: rows in grid · kernel · (columns in grid)ᵀ."""
-    r = kernel.shape[0] // 2
-    reach = np.arange(-r, r + 1)
-    rows = np.arange(shape[0])[:, None] + reach[None, :]
-    cols = np.arange(shape[1])[:, None] + reach[None, :]
-    row_in = ((rows >= 0) & (rows < shape[0])).astype(np.float64)
-    col_in = ((cols >= 0) & (cols < shape[1])).astype(np.float64)
-    out: FloatArray = row_in @ kernel @ col_in.T
-    return out
-
-
-def _nearest_weight(inside: NDArray[np.bool_], kernel: FloatArray) -> FloatArray:
-    """Per cell, the largest kernel weight of a neighbour in the study area (esda's row max).
-
-    Rings of equal weight are tried from the nearest outwards; cells without
-    any neighbour get the kernel's largest weight (or 1 if it has none).
-    """
-    ones = inside.astype(np.float64)
-    out = np.zeros(inside.shape)
-    todo = inside.copy()
-    for value in np.unique(kernel[kernel > 0])[::-1]:
-        if not todo.any():
-            break
-        ring = (kernel == value).astype(np.float64)
-        hit = todo & (_correlate(ones, ring) > 0.5)
-        out[hit] = value
-        todo &= ~hit
-    out[todo] = kernel.max() if kernel.max() > 0 else 1.0
-    return out
-
-
-def _scatter(values: FloatArray, inside: NDArray[np.bool_]) -> FloatArray:
-    out = np.full(inside.shape, np.nan)
-    out[inside] = values
-    return out
-
-
-def _scatter_int(values: NDArray[np.int64], inside: NDArray[np.bool_]) -> NDArray[np.int64]:
-    out = np.zeros(inside.shape, dtype=np.int64)
-    out[inside] = values
-    return out
-
-
-# -- validation ------------------------------------------------------------------------------
-
-
-def _positive(value: float, name: str) -> float:
-    v = float(value)
-    if not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{name} must be a positive number of metres, got {value}")
-    return v
-
-
-def _as_mask(mask: ArrayLike | None, shape: tuple[int, ...]) -> NDArray[np.bool_]:
-    if mask is None:
-        return np.ones(shape, dtype=bool)
-    m = np.asarray(mask)
-    if m.shape != shape:
-        raise ValueError(f"the mask must have the grid's shape {shape}, got {m.shape}")
-    if m.dtype != np.bool_:
-        raise ValueError(f"the mask must be boolean, got {m.dtype}")
-    return m
-
-
-def _check_values(values: FloatArray) -> None:
-    if values.size < 2:
-        raise ValueError("the study area needs at least two cells or areas")
-    if not np.isfinite(values).all():
-        raise ValueError("values must be finite inside the study area")
-    if (values < 0).any():
-        raise ValueError("G* needs non-negative values (counts, rates)")
-
-
-def _check_transform_alternative(transform: str, alternative: str) -> None:
-    if transform not in ("B", "R"):
-        raise ValueError(f"transform must be 'B' or 'R', got {transform!r}")
-    if alternative not in ("two-sided", "greater", "less"):
-        raise ValueError(
-            f"alternative must be 'two-sided', 'greater' or 'less', got {alternative!r}"
-        )
-
-
-def _check_permutations(permutations: int) -> int:
-    k = int(permutations)
-    if k < 1:
-        raise ValueError(f"permutations must be at least 1, got {permutations}")
-    return k
-
-
-def _as_weights(w: Any, n: int) -> Any:
-    """``w`` as a canonical float64 CSR array (sorted indices, no duplicates), checked."""
-    matrix = sparse.csr_array(w, dtype=np.float64, copy=True)  # the caller's stays as it is
-    if matrix.shape != (n, n):
-        raise ValueError(f"the weights must be {n} × {n} for {n} values, got {matrix.shape}")
-    matrix.sum_duplicates()
-    if not np.isfinite(matrix.data).all() or (matrix.data < 0).any():
-        raise ValueError("weights must be finite and non-negative")
-    return matrix
-
-
-def _split_diagonal(matrix: Any) -> tuple[Any, FloatArray]:
-    """The off-diagonal part (stored order kept, explicit zeros dropped) and the diagonal."""
-    n = matrix.shape[0]
-    rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
-    keep = (matrix.indices != rows) & (matrix.data != 0)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=n))])
-    off = sparse.csr_array((matrix.data[keep], matrix.indices[keep], indptr), shape=(n, n))
-    diagonal: FloatArray = np.asarray(matrix.diagonal(), dtype=np.float64)
-    return off, diagonal
-
-
-def _gi_weights(w: Any, n: int) -> tuple[Any, FloatArray]:
-    """Off-diagonal weights and self-weights: the given diagonal, else each row's largest."""
-    off, diagonal = _split_diagonal(_as_weights(w, n))
-    if not diagonal.any():
-        diagonal = _row_max(off)
-    return off, diagonal
-
-
-def _row_max(off: Any) -> FloatArray:
-    """Each row's largest weight; rows without neighbours get the matrix's largest, or 1."""
-    n = off.shape[0]
-    out = np.zeros(n)
-    counts = np.diff(off.indptr)
-    has = counts > 0
-    if has.any():
-        out[has] = np.maximum.reduceat(off.data, off.indptr[:-1][has])
-    out[~has] = off.data.max() if off.nnz else 1.0
-    return out
-
-
-def _max_neighbours(off: Any) -> int:
-    return int(np.diff(off.indptr).max()) if off.shape[0] else 0
-
-
-# -- conditional permutation -----------------------------------------------------------------
-
-
-def _draw(n: int, k: int, permutations: int, rng: np.random.Generator) -> NDArray[np.int64]:
-    """``permutations`` rows of ``k`` distinct positions among ``n - 1`` (as esda's draws)."""
-    draws = np.empty((permutations, k), dtype=np.int64)
-    if k == 0:
-        return draws
-    for row in draws:
-        row[:] = rng.choice(n - 1, size=k, replace=False)
-    return draws
-
-
-@dataclass(frozen=True)
-class _LagNull:
-    """The observed spatial lag of every site and its conditional permutation distribution."""
-
-    observed: FloatArray
-    n_greater: NDArray[np.int64]
-    n_less: NDArray[np.int64]
-    mean: FloatArray
-    std: FloatArray
-
-
-def _lag_null(
-    values: FloatArray, off: Any, draws: NDArray[np.int64], *, chunk: int | None = None
-) -> _LagNull:
-    """The permutation null of the lags ``off @ values``, neighbours in ``off``'s stored order."""
-    k = draws.shape[1]
-    indptr = off.indptr
-
-    def rows(lo: int, hi: int) -> FloatArray:
-        counts = np.diff(indptr[lo : hi + 1])
-        start = indptr[lo]
-        row = np.repeat(np.arange(hi - lo), counts)
-        position = np.arange(indptr[hi] - start) - np.repeat(indptr[lo:hi] - start, counts)
-        dense = np.zeros((hi - lo, k))
-        dense[row, position] = off.data[start : indptr[hi]]
-        return dense
-
-    observed: FloatArray = off @ values
-    return _permuted_lags(values, draws, rows, observed, off.sum(axis=1), chunk=chunk)
-
-
-def _grid_lag_null(
-    grid: FloatArray,
-    inside: NDArray[np.bool_],
-    kernel: FloatArray,
-    draws: NDArray[np.int64],
-    *,
-    chunk: int | None = None,
-) -> _LagNull:
-    """As :func:`_lag_null` for :func:`band_weights` of a grid, without building the matrix.
-
-    The stencil's offsets in row-major order are the neighbours in ascending
-    cell number, the order of :func:`band_weights`' sorted rows, so the same
-    draws give the same result.
-    """
-    k = draws.shape[1]
-    ny, nx = inside.shape
-    r = kernel.shape[0] // 2
-    offsets = np.argwhere(kernel > 0) - r
-    weights = kernel[kernel > 0]
-    ys, xs = np.nonzero(inside)
-
-    def rows(lo: int, hi: int) -> FloatArray:
-        yy = ys[lo:hi, None] + offsets[None, :, 0]
-        xx = xs[lo:hi, None] + offsets[None, :, 1]
-        present = (yy >= 0) & (yy < ny) & (xx >= 0) & (xx < nx)
-        present[present] = inside[yy[present], xx[present]]
-        position = np.cumsum(present, axis=1) - 1
-        row, which = np.nonzero(present)
-        dense = np.zeros((hi - lo, k))
-        dense[row, position[row, which]] = weights[which]
-        return dense
-
-    observed = _correlate(grid, kernel)[inside]
-    row_sums = _correlate(inside.astype(np.float64), kernel)[inside]
-    return _permuted_lags(grid[inside], draws, rows, observed, row_sums, chunk=chunk)
-
-
-def _permuted_lags(
-    values: FloatArray,
-    draws: NDArray[np.int64],
-    rows: Callable[[int, int], FloatArray],
-    observed: FloatArray,
-    row_sums: FloatArray,
-    *,
-    chunk: int | None = None,
-) -> _LagNull:
-    """Conditional permutation of :math:`\\sum_{j \\ne i} w_{ij} v_j` for every site ``i``.
-
-    ``rows(lo, hi)`` gives the neighbour weights of sites ``lo .. hi - 1`` as
-    a dense ``(hi - lo, k)`` array, each row's neighbours in a fixed order and
-    zero-padded; ``observed`` the observed lags and ``row_sums`` the weight
-    sums (for the rounding tolerance). ``draws[p, :]`` are distinct
-    positions among the ``n - 1`` sites other than ``i``; position ``t`` is
-    site ``t`` if ``t < i`` else ``t + 1`` (esda's ``_prepare_univariate``),
-    and site ``i``'s ``k``-th neighbour gets the value at ``draws[p, k]``.
-    With ``A = v[draws]`` and ``A' = v[draws + 1]`` the permuted lags of a
-    chunk of sites ``[lo, hi)`` are ``rows(lo, hi) @ B.T`` with ``B = A'``
-    where the position is at or beyond ``hi`` and ``A`` elsewhere, plus
-    ``A' - A`` for the few positions ``t`` in ``[lo, hi)``, added to sites
-    ``lo .. t``.
-
-    Ties (a permuted lag equal to the observed one up to rounding, 1e-12 of
-    the largest possible lag) count as both greater and less.
-    """
-    n = values.size
-    permutations, k = draws.shape
-    n_greater = np.empty(n, dtype=np.int64)
-    n_less = np.empty(n, dtype=np.int64)
-    mean = np.empty(n)
-    std = np.empty(n)
-    if k == 0:
-        n_greater[:] = permutations
-        n_less[:] = permutations
-        mean[:] = 0.0
-        std[:] = 0.0
-        return _LagNull(observed, n_greater, n_less, mean, std)
-    low = values[draws]
-    high = values[draws + 1]
-    step = (high - low).ravel()
-    flat = draws.ravel()
-    order = np.argsort(flat, kind="stable")
-    ordered = flat[order]
-    tolerance = 1e-12 * np.abs(row_sums) * float(np.abs(values).max())
-    size = chunk or max(1, min(_CHUNK_CELLS, _CHUNK_ELEMENTS // permutations))
-    for lo in range(0, n, size):
-        hi = min(n, lo + size)
-        dense = rows(lo, hi)
-        lags = dense @ np.where(draws >= hi, high, low).T
-        first, last = np.searchsorted(ordered, [lo, hi])
-        if last > first:
-            entries = order[first:last]
-            reach = flat[entries] - lo + 1
-            sites = np.arange(int(reach.sum())) - np.repeat(np.cumsum(reach) - reach, reach)
-            perm, slot = np.divmod(np.repeat(entries, reach), k)
-            added = dense[sites, slot] * np.repeat(step[entries], reach)
-            flat_index = sites * permutations + perm
-            lags += np.bincount(flat_index, added, minlength=lags.size).reshape(lags.shape)
-        obs = observed[lo:hi, None]
-        tol = tolerance[lo:hi, None]
-        n_greater[lo:hi] = (lags >= obs - tol).sum(axis=1)
-        n_less[lo:hi] = (lags <= obs + tol).sum(axis=1)
-        mean[lo:hi] = lags.mean(axis=1)
-        std[lo:hi] = lags.std(axis=1)
-    return _LagNull(observed, n_greater, n_less, mean, std)
-
-
-def _affine_test(
-    null: _LagNull,
-    intercept: FloatArray,
-    slope: FloatArray,
-    permutations: int,
-    alternative: Alternative,
-) -> PermutationTest:
-    """The test of a statistic ``intercept + slope * lag`` from the null of the lag."""
-    up, down = slope > 0, slope < 0
-    n_greater = np.where(up, null.n_greater, np.where(down, null.n_less, permutations))
-    n_less = np.where(up, null.n_less, np.where(down, null.n_greater, permutations))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        observed = intercept + slope * null.observed
-        mean = intercept + slope * null.mean
-        std = np.abs(slope) * null.std
-        z = np.where(std > 0, (observed - mean) / std, np.nan)
-    return PermutationTest(
-        p=_pseudo_p(n_greater, n_less, permutations, alternative),
-        z=z,
-        mean=mean,
-        std=std,
-        n_greater=n_greater.astype(np.int64),
-        n_less=n_less.astype(np.int64),
-        permutations=permutations,
-        alternative=alternative,
-    )
-
-
-def _pseudo_p(
-    n_greater: NDArray[np.int64],
-    n_less: NDArray[np.int64],
-    permutations: int,
-    alternative: Alternative,
-) -> FloatArray:
-    if alternative == "greater":
-        tail = n_greater
-    elif alternative == "less":
-        tail = n_less
-    else:
-        tail = np.minimum(n_greater, n_less)
-    p = (tail + 1.0) / (permutations + 1.0)
-    if alternative == "two-sided":
-        p = np.minimum(1.0, 2.0 * p)
-    return p.astype(np.float64)
+# -- permutation test ------------------------------------------------------------------------
 
 
 def _gi_test(
     values: FloatArray,
     diagonal: FloatArray,
     row_sums: FloatArray,
-    null: _LagNull,
+    null: LagNull,
     transform: Transform,
     alternative: Alternative,
     permutations: int,
@@ -1174,4 +653,4 @@ def _gi_test(
     # All-zero values leave G* undefined (0/0): NaN statistics, p = 1 as every permutation ties.
     with np.errstate(divide="ignore", invalid="ignore"):
         slope = 1.0 / denominator
-        return _affine_test(null, diagonal * values * slope, slope, permutations, alternative)
+        return affine_test(null, diagonal * values * slope, slope, permutations, alternative)

@@ -38,18 +38,20 @@ from numpy.typing import ArrayLike, NDArray
 # scipy ships no type hints; scipy-stubs is not among the dependencies (yet).
 from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
 
-from trygg.analytics.hotspots import (
+from trygg.analytics.hotspots import p_from_z
+from trygg.analytics.permutation import (
     Alternative,
     PermutationTest,
-    _affine_test,
-    _as_weights,
-    _check_permutations,
-    _draw,
-    _lag_null,
-    _max_neighbours,
-    _p_from_z,
-    _split_diagonal,
+    affine_test,
+    draw,
+    lag_null,
+)
+from trygg.analytics.weights import (
+    as_weights,
     band_weights,
+    check_permutations,
+    max_neighbours,
+    split_diagonal,
 )
 
 __all__ = [
@@ -242,7 +244,7 @@ def local_moran(
         i=statistic,
         q=_quadrants(z, lag),
         z=zscore,
-        p=_p_from_z(zscore, alternative),
+        p=p_from_z(zscore, alternative),
         expected=expected,
         variance=variance,
         lag=lag,
@@ -266,7 +268,7 @@ def local_moran_permutations(
     other areas, ``permutations`` times; one draw of positions serves every
     area (see :func:`trygg.analytics.hotspots.gi_star_permutations`). The
     permuted :math:`I_i` are compared with the observed; see
-    :class:`~trygg.analytics.hotspots.PermutationTest` for the p-value and
+    :class:`~trygg.analytics.permutation.PermutationTest` for the p-value and
     how esda's ``p_sim`` follows from ``n_greater``.
 
     Parameters
@@ -305,15 +307,15 @@ def local_moran_permutations(
     values = _as_values(y)
     matrix = _moran_weights(w, values.size, transform)
     _check_alternative(alternative)
-    permutations = _check_permutations(permutations)
+    permutations = check_permutations(permutations)
     n = values.size
     sd = float(values.std())
-    draws = _draw(n, _max_neighbours(matrix), permutations, rng)
+    draws = draw(n, max_neighbours(matrix), permutations, rng)
     constant = sd == 0 or not math.isfinite(sd)
     z = np.zeros(n) if constant else (values - float(values.mean())) / sd
-    null = _lag_null(z, matrix, draws)
+    null = lag_null(z, matrix, draws)
     slope = (n - 1) * z / max(float(np.sum(z * z)), np.finfo(float).tiny)
-    return _affine_test(null, np.zeros(n), slope, permutations, alternative)
+    return affine_test(null, np.zeros(n), slope, permutations, alternative)
 
 
 def grid_contiguity(
@@ -327,7 +329,7 @@ def grid_contiguity(
     Rook neighbours share an edge (up to 4), queen neighbours an edge or a
     corner (up to 8): libpysal's ``lat2W(ny, nx, rook=...)``. Cells are
     numbered in row-major order (``row * nx + column``), counting only the
-    cells inside ``mask``, as :func:`trygg.analytics.hotspots.band_weights`.
+    cells inside ``mask``, as :func:`trygg.analytics.weights.band_weights`.
 
     Parameters
     ----------
@@ -458,8 +460,8 @@ def _moran_weights(w: Any, n: int, transform: str) -> Any:
     """The checked, transformed weights; rows without neighbours stay empty."""
     if transform not in ("R", "B", "O"):
         raise ValueError(f"transform must be 'R', 'B' or 'O', got {transform!r}")
-    matrix = _as_weights(w, n)
-    off, diagonal = _split_diagonal(matrix)
+    matrix = as_weights(w, n)
+    off, diagonal = split_diagonal(matrix)
     if diagonal.any():
         raise ValueError("local Moran's I takes weights without self-neighbours (zero diagonal)")
     if transform == "B":
