@@ -68,7 +68,8 @@ def test_every_page_of_the_foundation_passes_axe(demo, page, live_server):
 
 def test_login_and_the_skip_link_work_by_keyboard_alone(demo, page, live_server):
     page.goto(live_server.url + reverse("login"))
-    assert page.evaluate("document.activeElement.id") == "id_username"
+    # The browser applies autofocus on its own schedule after load; wait for it, briefly.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
     page.keyboard.type(ANNA.username)
     page.keyboard.press("Tab")
     page.keyboard.type(ANNA.password)
