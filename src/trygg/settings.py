@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "trygg.core",
     "trygg.geo",
     "trygg.reports",
+    "trygg.situation",
     "ninja",
 ]
 

@@ -27,6 +27,8 @@ def menu_for(user: Any) -> list[MenuItem]:
     if policy.reporting_organisation_ids(user):
         items.append(MenuItem("reports:new", _("Report")))
         items.append(MenuItem("reports:mine", _("My reports")))
+    if policy.is_reviewer(user) or policy.scope(user).grants:
+        items.append(MenuItem("situation:picture", _("Situation picture")))
     if policy.is_reviewer(user):
         items.append(MenuItem("reports:queue", _("Review")))
     if policy.administered_cities(user):

@@ -8,7 +8,19 @@
     place: { color: "#b3261e", weight: 2, fillColor: "#b3261e", fillOpacity: 0.25 },
     police_area: { color: "#3c3c3c", weight: 2, dashArray: "6 4", fill: false },
     report: { radius: 6, color: "#5b2a86", weight: 2, fillColor: "#8e5cc4", fillOpacity: 0.8 },
+    heat: { stroke: false, fillColor: "#e8590c", fillOpacity: 0.5 },
+    hotspot: { color: "#b00020", weight: 2, fill: false },
   };
+
+  // Cells of a grid layer carry their value (0–1) in properties.value: the heat's opacity.
+  function styleFor(feature) {
+    var props = feature.properties || {};
+    var style = STYLES[props.level] || STYLES.district;
+    if (props.level === "heat" && typeof props.value === "number") {
+      return Object.assign({}, style, { fillOpacity: 0.1 + 0.6 * Math.min(1, Math.max(0, props.value)) });
+    }
+    return style;
+  }
 
   function labelFor(element, level) {
     return element.dataset["label" + level.charAt(0).toUpperCase() + level.slice(1)] || level;
@@ -28,19 +40,21 @@
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, STYLES.report);
       },
-      style: function (feature) {
-        return STYLES[feature.properties.level] || STYLES.district;
-      },
+      style: styleFor,
       onEachFeature: function (feature, item) {
         var props = feature.properties;
-        var link = document.createElement("a");
-        link.href = props.url;
-        link.textContent = props.name;
-        var box = document.createElement("div");
-        box.appendChild(link);
-        box.appendChild(document.createTextNode(" (" + labelFor(element, props.level) + ")"));
-        item.bindPopup(box);
-        item.bindTooltip(props.name, { sticky: true });
+        if (props.url) {
+          var link = document.createElement("a");
+          link.href = props.url;
+          link.textContent = props.name;
+          var box = document.createElement("div");
+          box.appendChild(link);
+          box.appendChild(document.createTextNode(" (" + labelFor(element, props.level) + ")"));
+          item.bindPopup(box);
+        }
+        if (props.name) {
+          item.bindTooltip(props.name, { sticky: true });
+        }
         item.on("add", function () {
           var path = item.getElement && item.getElement();
           if (path) {

@@ -1,0 +1,1 @@
+from tests.reports.conftest import categories  # noqa: F401
