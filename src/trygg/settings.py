@@ -166,6 +166,7 @@ TRYGG_TILE_ATTRIBUTION = config.env_str("TRYGG_TILE_ATTRIBUTION", "© OpenStreet
 TRYGG_MAX_IMPORT_BYTES = config.env_int("TRYGG_MAX_IMPORT_BYTES", 20 * 1024 * 1024)
 TRYGG_MAX_PHOTO_BYTES = config.env_int("TRYGG_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
 TRYGG_MAX_PHOTOS = config.env_int("TRYGG_MAX_PHOTOS", 5)
+TRYGG_MIN_SHARED_COUNT = config.env_int("TRYGG_MIN_SHARED_COUNT", 3)
 # Public intake (resident page, Open311): requests per client address or API key.
 TRYGG_PUBLIC_RATE = config.env_rate("TRYGG_PUBLIC_RATE", "20/h")
 TRYGG_API_KEY_RATE = config.env_rate("TRYGG_API_KEY_RATE", "600/h")

@@ -17,7 +17,7 @@ from trygg.analytics.compare import FALL, NO_CLEAR_CHANGE, RISE, TOO_FEW_EVENTS,
 from trygg.analytics.grid import Grid, counts
 from trygg.analytics.hotspots import fdr, gi_star
 from trygg.analytics.kde import kde
-from trygg.geo.models import District
+from trygg.geo.models import Area
 from trygg.geo.projection import SWEREF99TM, WGS84, reproject, to_wgs84
 from trygg.situation.periods import CUSTOM, MONTH, TERTIAL, WEEK, YEAR, Period
 from trygg.situation.queries import Events, day_number
@@ -120,7 +120,7 @@ def build(
     *,
     events: Events,
     period: Period,
-    district: District,
+    district: Area,
     category_names: dict[int, str],
     top_places: list[tuple[str, int]],
 ) -> Picture:
@@ -288,7 +288,7 @@ def _hotspot_outlines(grid: Grid, hot: NDArray[np.bool_]) -> list[dict[str, Any]
     ]
 
 
-def _grid_layers(spots: Events, district: District) -> tuple[list[dict[str, Any]], int, int]:
+def _grid_layers(spots: Events, district: Area) -> tuple[list[dict[str, Any]], int, int]:
     """KDE heat cells and significant Gi* hot spots on a 100 m grid over the district."""
     if not len(spots):
         return [], 0, 0

@@ -1,0 +1,118 @@
+import pypdfium2 as pdfium
+import pytest
+from django.urls import reverse
+
+from tests.situation.test_page import at, report, week  # noqa: F401
+from trygg.reports.models import Category
+
+
+def pdf_of(client, world, period, **params):
+    query = {"district": world.alvsjo.pk, "period": period.key, **params}
+    return client.get(reverse("situation:picture_pdf"), query)
+
+
+def text_of(document):
+    return "\n".join(page.get_textpage().get_text_range() for page in document)
+
+
+def flat(text):
+    return " ".join(text.split())
+
+
+def test_the_pdf_holds_the_picture_of_the_week(world, categories, login, week):  # noqa: F811
+    graffiti, drugs = categories["klotter"], categories["narkotika"]
+    for n in range(6):
+        report(world, graffiti, at(week, day=n % 7, hour=8 + n))
+    report(world, drugs, at(week, day=4, hour=22))
+    report(world, drugs, at(week.previous()))
+    client = login(world.anna)
+
+    response = pdf_of(client, world, week)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    iso = week.start.isocalendar()
+    assert (
+        f'filename="lagesbild-alvsjo-{iso.year}-W{iso.week:02d}.pdf"'
+        in (response["Content-Disposition"])
+    )
+    body = response.content
+    assert body.startswith(b"%PDF")
+    document = pdfium.PdfDocument(body)
+    assert len(document) >= 2
+    text = flat(text_of(document))
+    page = client.get(reverse("situation:picture"), {"district": world.alvsjo.pk, **week.query()})
+    picture = page.context["picture"]
+    assert "Älvsjö" in text
+    assert week.label in text
+    assert flat(picture.summary[0]) in text
+    image = document[0].render(scale=1).to_pil().convert("L")
+    low, _high = image.getextrema()
+    assert low < 128
+
+
+def test_another_districts_coordinator_gets_404(world, categories, login, week):  # noqa: F811
+    response = pdf_of(login(world.olle), world, week)
+
+    assert response.status_code == 404
+
+
+def test_anonymous_is_sent_to_log_in(world, client, week):  # noqa: F811
+    response = pdf_of(client, world, week)
+
+    assert response.status_code == 302
+
+
+def test_a_bad_period_is_a_bad_request(world, login):
+    response = login(world.anna).get(
+        reverse("situation:picture_pdf"), {"district": world.alvsjo.pk, "period": "nonsense"}
+    )
+
+    assert response.status_code == 400
+
+
+def test_an_empty_week_still_gives_a_pdf(world, categories, login, week):  # noqa: F811
+    response = pdf_of(login(world.anna), world, week)
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    document = pdfium.PdfDocument(response.content)
+    assert "Inga rapporter" in flat(text_of(document))
+
+
+@pytest.mark.parametrize("name", ["Klotter #1 *test*", "A_b [c] $d$ @e <f> `g` ~h \\i"])
+def test_markup_in_names_is_printed_literally(world, categories, login, week, name):  # noqa: F811
+    category = Category.objects.create(city=world.stockholm, code="markup", name=name)
+    organisation = world.orgs["alvsjo_sdf"]
+    organisation.name = "Org_" + name
+    organisation.save()
+    report(world, category, at(week))
+
+    response = pdf_of(login(world.anna), world, week)
+
+    assert response.status_code == 200
+    text = flat(text_of(pdfium.PdfDocument(response.content)))
+    assert name in text
+    assert "Org_" + name in text
+
+
+def test_a_partner_gets_no_pdf_with_exact_counts(world, categories, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from trygg.reports.workflow import Status
+    from trygg.situation.periods import Period
+
+    past = Period.containing(timezone.localdate() - dt.timedelta(days=14))
+    accepted = report(world, categories["klotter"], at(past))
+    accepted.status = Status.ACCEPTED
+    accepted.save()
+    params = {"district": world.alvsjo.pk, "period": past.key}
+    client.force_login(world.sara)
+    assert client.get(reverse("situation:picture_pdf"), params).status_code == 403
+    page = client.get(reverse("situation:picture"), params).content.decode()
+    assert reverse("situation:picture_pdf") not in page
+    client.force_login(world.anna)
+    page = client.get(reverse("situation:picture"), params).content.decode()
+    assert reverse("situation:picture_pdf") in page
