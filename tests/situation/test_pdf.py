@@ -96,10 +96,10 @@ def test_markup_in_names_is_printed_literally(world, categories, login, week, na
     assert "Org_" + name in text
 
 
-def test_a_partner_gets_no_pdf_with_exact_counts(world, categories, client):
+def test_a_partner_gets_the_pdf_of_the_shared_picture(world, categories, client):
     import datetime as dt
 
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
     from trygg.reports.workflow import Status
     from trygg.situation.periods import Period
@@ -108,11 +108,94 @@ def test_a_partner_gets_no_pdf_with_exact_counts(world, categories, client):
     accepted = report(world, categories["klotter"], at(past))
     accepted.status = Status.ACCEPTED
     accepted.save()
+    with translation.override("sv"):
+        label = categories["klotter"].label
     params = {"district": world.alvsjo.pk, "period": past.key}
     client.force_login(world.sara)
-    assert client.get(reverse("situation:picture_pdf"), params).status_code == 403
-    page = client.get(reverse("situation:picture"), params).content.decode()
-    assert reverse("situation:picture_pdf") not in page
+    page = client.get(reverse("situation:picture"), params)
+    assert page.context["exact"] is False
+    assert reverse("situation:picture_pdf") in page.content.decode()
+
+    response = client.get(reverse("situation:picture_pdf"), params)
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    text = flat(text_of(pdfium.PdfDocument(response.content)))
+    assert "<3" in text
+    assert "Antal under 3 visas som <3." in text
+    assert "Antalet inlagda rapporter visas inte" in text
+    rows = text.split(label)[1:]
+    assert rows
+    for row in rows:
+        assert row.split()[0] == "<3"
+        assert "1" not in row.split()[:3]
+
     client.force_login(world.anna)
-    page = client.get(reverse("situation:picture"), params).content.decode()
-    assert reverse("situation:picture_pdf") in page
+    page = client.get(reverse("situation:picture"), params)
+    assert page.context["exact"] is True
+    assert reverse("situation:picture_pdf") in page.content.decode()
+    text = flat(
+        text_of(pdfium.PdfDocument(client.get(reverse("situation:picture_pdf"), params).content))
+    )
+    assert f"{label} 1" in text
+    assert "Antal under 3 visas som" not in text
+
+
+def test_the_map_of_the_shared_picture_has_no_report_points(world, categories, login, week):  # noqa: F811
+    from trygg.situation import privacy
+    from trygg.situation.pdf import map_svg
+
+    for n in range(2):
+        report(world, categories["klotter"], at(week, day=n, hour=10))
+    page = login(world.anna).get(
+        reverse("situation:picture"), {"district": world.alvsjo.pk, **week.query()}
+    )
+    exact = page.context["picture"]
+    assert any(f["properties"]["level"] == "report" for f in exact.features)
+    assert "<circle" in map_svg(exact, world.alvsjo.geometry_sweref)
+
+    svg = map_svg(privacy.shared(exact, 3), world.alvsjo.geometry_sweref)
+
+    assert "<circle" not in svg
+    assert svg.startswith("<svg")
+
+
+def test_the_shared_effort_says_only_whether_an_organisation_reported(
+    world,
+    categories,
+    login,
+    week,  # noqa: F811
+):
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from trygg.situation import privacy
+    from trygg.situation.pdf import picture_data
+
+    report(world, categories["klotter"], at(week))
+    page = login(world.anna).get(
+        reverse("situation:picture"), {"district": world.alvsjo.pk, **week.query()}
+    )
+    rows = [
+        ("Reported", [SimpleNamespace(reports=2, nil_return=False)]),
+        ("Nil", [SimpleNamespace(reports=0, nil_return=True)]),
+        ("Silent", [None]),
+    ]
+    data = picture_data(
+        privacy.shared(page.context["picture"], 3),
+        city_name="Stockholm",
+        generated_at=timezone.localtime(),
+        effort_weeks=[week.start],
+        effort_rows=rows,
+        minimum=3,
+    )
+
+    assert [(o["name"], o["reported"], o["reports"]) for o in data["effort"]] == [
+        ("Reported", True, None),
+        ("Nil", False, None),
+        ("Silent", False, None),
+    ]
+    assert data["total"] is None
+    assert data["below"] == "<3"
+    assert not data["exact"]

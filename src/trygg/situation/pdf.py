@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 import typst
+from django.utils.translation import gettext as _
 
 from trygg.geo.projection import to_sweref
+from trygg.situation import privacy
 from trygg.situation.picture import Picture
 
 TEMPLATE = Path(__file__).parent / "typst" / "picture.typ"
@@ -124,8 +126,14 @@ def picture_data(
     illustrative: bool = False,
     effort_weeks: Sequence[dt.date] = (),
     effort_rows: Iterable[tuple[str, Sequence[Any]]] = (),
+    minimum: int | None = None,
 ) -> dict[str, Any]:
-    """Everything the template prints, as plain JSON values."""
+    """Everything the template prints, as plain JSON values.
+
+    ``minimum`` is given for the shared picture (see ``privacy.shared``): its suppressed
+    counts are None and are printed as ``privacy.below(minimum)``, and the effort table
+    says only whether an organisation reported, not how many reports.
+    """
     effort = []
     for name, cells in effort_rows:
         reports = sum(getattr(c, "reports", 0) or 0 for c in cells if c is not None)
@@ -133,7 +141,8 @@ def picture_data(
         effort.append(
             {
                 "name": name,
-                "reports": reports,
+                "reported": reports > 0,
+                "reports": reports if minimum is None else None,
                 "nil_returns": nils,
                 "unobserved": sum(
                     1
@@ -142,8 +151,22 @@ def picture_data(
                 ),
             }
         )
+    if picture.total is None or picture.spot_total is None:
+        coarse = None
+    else:
+        coarse = picture.total - picture.spot_total
+        if minimum is not None:
+            coarse = privacy.suppress_one(coarse, minimum)
     return {
         "city": city_name,
+        "exact": minimum is None,
+        "below": "" if minimum is None else privacy.below(minimum),
+        "suppressed_note": (
+            ""
+            if minimum is None
+            else _("Counts below %(minimum)d are shown as %(below)s.")
+            % {"minimum": minimum, "below": privacy.below(minimum)}
+        ),
         "area": area_name,
         "illustrative": illustrative,
         "period": picture.period.label,
@@ -156,7 +179,7 @@ def picture_data(
         "previous_total": picture.previous_total,
         "last_year_total": picture.last_year_total,
         "spot_total": picture.spot_total,
-        "coarse": picture.total - picture.spot_total,
+        "coarse": coarse,
         "heat_cells": picture.heat_cells,
         "hotspot_cells": picture.hotspot_cells,
         "summary": list(picture.summary),
@@ -198,8 +221,12 @@ def picture_pdf(
     illustrative: bool = False,
     effort_weeks: Sequence[dt.date] = (),
     effort_rows: Iterable[tuple[str, Sequence[Any]]] = (),
+    minimum: int | None = None,
 ) -> bytes:
-    """The situation picture typeset as an A4 PDF in Swedish."""
+    """The situation picture typeset as an A4 PDF in Swedish.
+
+    Pass ``minimum`` when ``picture`` is the shared one (``privacy.shared(picture, minimum)``).
+    """
     data = picture_data(
         picture,
         city_name=city_name,
@@ -208,6 +235,7 @@ def picture_pdf(
         illustrative=illustrative,
         effort_weeks=effort_weeks,
         effort_rows=effort_rows,
+        minimum=minimum,
     )
     data["map_svg"] = map_svg(picture, boundary)
     pdf = typst.compile(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -56,12 +57,6 @@ def picture_pdf_view(request: HttpRequest) -> HttpResponse:
         top_places = queries.top_places(
             user=request.user, district=district, period=period, categories=selected
         )
-        # The PDF carries exact counts and report points; partners get the page's shared
-        # version, without small counts, and no PDF until the PDF learns that version.
-        if not privacy.sees_exact(
-            request.user, district, period=picture.span(period), categories=selected
-        ):
-            raise PermissionDenied
         result = picture.build(
             events=events,
             period=period,
@@ -69,6 +64,13 @@ def picture_pdf_view(request: HttpRequest) -> HttpResponse:
             category_names=names,
             top_places=top_places,
         )
+        # As on the page: partners get the shared version, without small counts or points.
+        exact = privacy.sees_exact(
+            request.user, district, period=picture.span(period), categories=selected
+        )
+        minimum = settings.TRYGG_MIN_SHARED_COUNT
+        if not exact:
+            result = privacy.shared(result, minimum)
         weeks, effort_rows = _effort(request.user, district, period)
         pdf = picture_pdf(
             result,
@@ -79,6 +81,7 @@ def picture_pdf_view(request: HttpRequest) -> HttpResponse:
             illustrative=district.city.illustrative,
             effort_weeks=weeks,
             effort_rows=effort_rows,
+            minimum=None if exact else minimum,
         )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = _filename(district.name, period.key, period.start.isoformat())

@@ -158,7 +158,7 @@ def situation(request: HttpRequest) -> HttpResponse:
         minimum=minimum,
         below=privacy.below(minimum),
         csv_url=reverse("situation:data_csv") + "?" + query,
-        pdf_url=reverse("situation:picture_pdf") + "?" + query if exact else "",
+        pdf_url=reverse("situation:picture_pdf") + "?" + query,
         geojson_url=reverse("situation:data_geojson") + "?" + query,
         period_value=period.key,
         map_data={
