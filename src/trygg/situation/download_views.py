@@ -12,10 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -23,80 +21,25 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from trygg.geo.models import Area
-from trygg.reports.models import Category
-from trygg.situation import picture, privacy, queries
-from trygg.situation.periods import Period, parse_period
-from trygg.situation.views import area_of
+from trygg.situation import privacy, queries
+from trygg.situation.figures import Figures, asked, figures
 
 # Places in the download: all the district's places with reports, not only the page's top five.
 PLACE_LIMIT = 500
 
 
-@dataclass(frozen=True)
-class Figures:
-    area: Area
-    period: Period
-    picture: picture.Picture
-    places: list[tuple[str, int | None]]
-    exact: bool
-    minimum: int
-
-
 def _figures(request: HttpRequest) -> Figures | HttpResponse:
     """The picture the page would show for these parameters, suppressed for partners."""
-    districts = list(queries.situation_districts(user=request.user))
-    district, place = area_of(request, districts)
-    names = {c.pk: c.label for c in Category.objects.filter(city_id=district.city_id)}
-    selected = [int(c) for c in request.GET.getlist("category") if c.isdigit() and int(c) in names]
+    what = asked(request, list(queries.situation_districts(user=request.user)))
     try:
-        period = parse_period(
-            request.GET.get("period"),
-            today=timezone.localdate(),
-            start=request.GET.get("start"),
-            end=request.GET.get("end"),
-        )
+        return figures(request, what, place_limit=PLACE_LIMIT)
     except ValidationError as error:
         messages = [m for ms in error.message_dict.values() for m in ms]
         return HttpResponseBadRequest(" ".join(messages), content_type="text/plain; charset=utf-8")
-    events = queries.events(
-        user=request.user,
-        district_ids=None if place else [district.pk],
-        place=place,
-        period=picture.span(period),
-        categories=selected,
-    )
-    places = (
-        []
-        if place
-        else queries.top_places(
-            user=request.user,
-            district=district,
-            period=period,
-            categories=selected,
-            limit=PLACE_LIMIT,
-        )
-    )
-    result = picture.build(
-        events=events,
-        period=period,
-        district=place or district,
-        category_names=names,
-        top_places=places[: picture.TOP],
-    )
-    exact = privacy.sees_exact(
-        request.user, district, period=picture.span(period), categories=selected
-    )
-    minimum = settings.TRYGG_MIN_SHARED_COUNT
-    shown: list[tuple[str, int | None]] = list(places)
-    if not exact:
-        result = privacy.shared(result, minimum)
-        shown = [(name, privacy.suppress_one(n, minimum)) for name, n in places]
-    return Figures(place or district, period, result, shown, exact, minimum)
 
 
 def _filename(figures: Figures, extension: str) -> str:
-    return f"lagesbild-{slugify(figures.area.name)}-{figures.period.key}.{extension}"
+    return f"lagesbild-{slugify(figures.asked.area.name)}-{figures.period.key}.{extension}"
 
 
 def _rows(figures: Figures) -> list[list[Any]]:
@@ -108,7 +51,7 @@ def _rows(figures: Figures) -> list[list[Any]]:
         return below if value is None else value
 
     rows: list[list[Any]] = [
-        [_("Situation picture"), figures.area.name, p.period.label],
+        [_("Situation picture"), figures.asked.area.name, p.period.label],
         [_("Created"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
     ]
     if not figures.exact:
