@@ -22,33 +22,57 @@ class Entry(NamedTuple):
     group: str
     answer_days: int
     public: bool = True
+    harm: int = 1
+    repeat_prone: bool = False
 
 
 EST_CATEGORIES = [
-    Entry("narkotika", "Narkotikahandel eller narkotikabruk", "Drug dealing or use", "Brott", 5),
-    Entry("skadegorelse", "Skadegörelse", "Vandalism", "Miljö", 5),
-    Entry("klotter", "Klotter", "Graffiti", "Miljö", 5),
-    Entry("nedskrapning", "Nedskräpning", "Littering", "Miljö", 5),
-    Entry("samlingar", "Samlingar som skapar otrygghet", "Gathering causing unease", "Ordning", 5),
-    Entry("ordningsstorning", "Ordningsstörning eller oljud", "Disorder or noise", "Ordning", 5),
-    Entry("vald", "Våld", "Violence", "Brott", 3),
-    Entry("hot", "Hot", "Threat", "Brott", 3),
-    Entry("ran", "Rån", "Robbery", "Brott", 3),
-    Entry("inbrott", "Inbrott", "Burglary", "Brott", 5),
-    Entry("stold", "Stöld", "Theft", "Brott", 5),
-    Entry("brand", "Brand eller anlagd brand", "Fire or arson", "Brott", 3),
+    Entry(
+        "narkotika",
+        "Narkotikahandel eller narkotikabruk",
+        "Drug dealing or use",
+        "Brott",
+        5,
+        harm=4,
+    ),
+    Entry("skadegorelse", "Skadegörelse", "Vandalism", "Miljö", 5, harm=2, repeat_prone=True),
+    Entry("klotter", "Klotter", "Graffiti", "Miljö", 5, harm=1),
+    Entry("nedskrapning", "Nedskräpning", "Littering", "Miljö", 5, harm=1),
+    Entry(
+        "samlingar",
+        "Samlingar som skapar otrygghet",
+        "Gathering causing unease",
+        "Ordning",
+        5,
+        harm=2,
+    ),
+    Entry(
+        "ordningsstorning",
+        "Ordningsstörning eller oljud",
+        "Disorder or noise",
+        "Ordning",
+        5,
+        harm=2,
+    ),
+    Entry("vald", "Våld", "Violence", "Brott", 3, harm=10),
+    Entry("hot", "Hot", "Threat", "Brott", 3, harm=6),
+    Entry("ran", "Rån", "Robbery", "Brott", 3, harm=9),
+    Entry("inbrott", "Inbrott", "Burglary", "Brott", 5, harm=6, repeat_prone=True),
+    Entry("stold", "Stöld", "Theft", "Brott", 5, harm=3, repeat_prone=True),
+    Entry("brand", "Brand eller anlagd brand", "Fire or arson", "Brott", 3, harm=7),
     Entry(
         "vardslos-korning",
         "Vårdslös körning (även moped, A-traktor)",
         "Reckless driving (incl. mopeds, A-tractors)",
         "Trafik",
         5,
+        harm=3,
     ),
-    Entry("belysning", "Dålig belysning", "Poor lighting", "Miljö", 10),
-    Entry("otrygg-plats", "Otrygg plats", "Unsafe place", "Miljö", 10),
-    Entry("skadad-egendom", "Skadad egendom", "Damaged property", "Miljö", 10),
-    Entry("trakasserier", "Trakasserier", "Harassment", "Brott", 3),
-    Entry("ovrigt", "Övrigt", "Other", "Övrigt", 10),
+    Entry("belysning", "Dålig belysning", "Poor lighting", "Miljö", 10, harm=1),
+    Entry("otrygg-plats", "Otrygg plats", "Unsafe place", "Miljö", 10, harm=2),
+    Entry("skadad-egendom", "Skadad egendom", "Damaged property", "Miljö", 10, harm=1),
+    Entry("trakasserier", "Trakasserier", "Harassment", "Brott", 3, harm=5),
+    Entry("ovrigt", "Övrigt", "Other", "Övrigt", 10, harm=1),
 ]
 
 # Event types of the Swedish police's public feed (polisen.se/api/events).
@@ -90,6 +114,8 @@ def categories_seed(*, city: City) -> int:
             group=entry.group,
             answer_days=entry.answer_days,
             public=entry.public,
+            harm_weight=entry.harm,
+            repeat_prone=entry.repeat_prone,
             order=order * 10,
         )
         for order, entry in enumerate(EST_CATEGORIES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -34,6 +35,23 @@ class Category(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
+    harm_weight = models.PositiveSmallIntegerField(
+        _("harm weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "How much one report of this kind weighs when areas are ranked by need, "
+            "from 1 (littering) to 10 (violence)."
+        ),
+    )
+    repeat_prone = models.BooleanField(
+        _("near repeats likely"),
+        default=False,
+        help_text=_(
+            "Burglary-like: one event raises the risk nearby for a while. "
+            "The situation picture tests these for near-repeat patterns."
+        ),
+    )
 
     class Meta:
         verbose_name = _("category")
