@@ -159,8 +159,8 @@ def test_a_place_shows_only_the_reports_in_it(world, categories, login, busy_wee
     response = client.get(PAGE_URL, query)
 
     assert response.status_code == 200
-    assert response.context["district"] == world.alvsjo
-    assert response.context["place"] == world.alvsjo_centrum
+    assert response.context["area"].district == world.alvsjo
+    assert response.context["area"].place == world.alvsjo_centrum
     picture = response.context["picture"]
     assert picture.total == 11  # not the one report elsewhere in Älvsjö
     assert picture.heat_cells > 0
@@ -198,7 +198,10 @@ def test_choosing_another_district_leaves_the_place_behind(world, categories, lo
         PAGE_URL, {"district": world.hagersten.pk, "place": world.alvsjo_centrum.pk}
     )
     assert response.status_code == 200
-    assert (response.context["district"], response.context["place"]) == (world.hagersten, None)
+    assert (response.context["area"].district, response.context["area"].place) == (
+        world.hagersten,
+        None,
+    )
 
 
 def test_a_name_excel_would_run_is_written_as_text(world, categories, login, busy_week):

@@ -73,7 +73,7 @@ def test_it_counts_the_reports_of_the_period(world, categories, login, week):
 def test_it_defaults_to_the_first_home_district_and_this_week(world, categories, login):
     response = login(world.anna).get(URL)
     assert response.status_code == 200
-    assert response.context["district"] == world.alvsjo
+    assert response.context["area"].district == world.alvsjo
     assert response.context["period"] == Period.containing(timezone.localdate())
 
 

@@ -30,8 +30,8 @@ PLACE_LIMIT = 500
 
 def _figures(request: HttpRequest) -> Figures | HttpResponse:
     """The picture the page would show for these parameters, suppressed for partners."""
-    what = asked(request, list(queries.situation_districts(user=request.user)))
     try:
+        what = asked(request, list(queries.situation_districts(user=request.user)))
         return figures(request, what, place_limit=PLACE_LIMIT)
     except ValidationError as error:
         messages = [m for ms in error.message_dict.values() for m in ms]

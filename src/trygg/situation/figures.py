@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 
 from trygg.core import policy
 from trygg.core.models import Organisation
-from trygg.geo.models import Area, District, Place
+from trygg.geo.models import District, Place
+from trygg.geo.projection import sweref_shape
 from trygg.reports.models import Category
 from trygg.reports.queries import reporting_effort
-from trygg.situation import picture, privacy, queries
+from trygg.situation import areas, picture, privacy, queries
+from trygg.situation.areas import PictureArea
 from trygg.situation.periods import Period, parse_period
 
 # Columns of the reporting-effort table at most; a year's picture shows its last weeks.
@@ -30,14 +32,9 @@ EFFORT_WEEKS = 13
 class Asked:
     """The area and categories a request asks for, already checked against what the user sees."""
 
-    district: District
-    place: Place | None
+    area: PictureArea
     categories: list[Category]
     selected: list[int]
-
-    @property
-    def area(self) -> Area:
-        return self.place or self.district
 
     @property
     def names(self) -> dict[int, str]:
@@ -55,50 +52,13 @@ class Figures:
     minimum: int
 
 
-def area_query(district: District, place: Place | None) -> dict[str, int]:
-    """The query parameters that select the area: the place with its district, or the district."""
-    if place is not None:
-        return {"district": district.pk, "place": place.pk}
-    return {"district": district.pk}
-
-
-def area_of(request: HttpRequest, districts: list[District]) -> tuple[District, Place | None]:
-    """The district asked for (the first by default), and the place in it if one is.
-
-    A place is open to those who may see the district it lies in; one in another
-    district than the one asked for is ignored, so that choosing a new district
-    in the form leaves the place behind. Raises Http404 for anything else.
-    """
-    wanted = request.GET.get("district", "").strip()
-    district = next((d for d in districts if str(d.pk) == wanted), None) if wanted else None
-    if wanted and district is None:
-        raise Http404
-    wanted_place = request.GET.get("place", "").strip()
-    if wanted_place:
-        if not wanted_place.isdigit():
-            raise Http404
-        place = (
-            policy.visible(request.user, Place)
-            .filter(pk=int(wanted_place), district_id__in=[d.pk for d in districts])
-            .first()
-        )
-        if place is None:
-            raise Http404
-        if district is None or district.pk == place.district_id:
-            return next(d for d in districts if d.pk == place.district_id), place
-    if district is None:
-        if not districts:
-            raise Http404
-        district = districts[0]
-    return district, None
-
-
 def asked(request: HttpRequest, districts: list[District]) -> Asked:
-    district, place = area_of(request, districts)
-    categories = list(Category.objects.filter(city_id=district.city_id))
+    """Raises Http404 for an area the user may not open, ValidationError for a bad polygon."""
+    area = areas.choose(request.user, request.GET, districts)
+    categories = list(Category.objects.filter(city_id=area.city.pk))
     known = {c.pk for c in categories}
     selected = [int(c) for c in request.GET.getlist("category") if c.isdigit() and int(c) in known]
-    return Asked(district, place, categories, selected)
+    return Asked(area, categories, selected)
 
 
 def figures(request: HttpRequest, what: Asked, *, place_limit: int = picture.TOP) -> Figures:
@@ -109,21 +69,22 @@ def figures(request: HttpRequest, what: Asked, *, place_limit: int = picture.TOP
         start=request.GET.get("start"),
         end=request.GET.get("end"),
     )
-    user, district, place = request.user, what.district, what.place
+    user, area = request.user, what.area
     span = picture.span(period)
     events = queries.events(
         user=user,
-        district_ids=None if place else [district.pk],
-        place=place,
+        district_ids=area.district_ids,
+        place=area.place,
+        clip=area.clip,
         period=span,
         categories=what.selected,
     )
     counted = (
         []
-        if place
+        if area.place
         else queries.top_places(
             user=user,
-            district=district,
+            place_ids=[p.pk for p in places_in(user, area)],
             period=period,
             categories=what.selected,
             limit=place_limit,
@@ -132,12 +93,13 @@ def figures(request: HttpRequest, what: Asked, *, place_limit: int = picture.TOP
     result = picture.build(
         events=events,
         period=period,
-        district=what.area,
+        area_name=area.name,
+        outline=area.outline,
         category_names=what.names,
         top_places=counted[: picture.TOP],
     )
     # Partners see small counts suppressed and no report points; reviewers see everything.
-    exact = privacy.sees_exact(user, district, period=span, categories=what.selected)
+    exact = privacy.sees_exact(user, area, period=span, categories=what.selected)
     minimum = settings.TRYGG_MIN_SHARED_COUNT
     places: list[tuple[str, int | None]] = list(counted)
     if not exact:
@@ -146,17 +108,52 @@ def figures(request: HttpRequest, what: Asked, *, place_limit: int = picture.TOP
     return Figures(what, period, result, places, exact, minimum)
 
 
-def effort(user: Any, district: District, period: Period) -> tuple[list[Any], list[Any]]:
-    """Who reported or sent a nil return in the district, for the period's last weeks."""
+def places_in(user: Any, area: PictureArea) -> list[Place]:
+    """The places the user sees in the area; for a drawn area, those it touches."""
+    found = list(
+        policy.visible(user, Place)
+        .filter(district_id__in=area.district_ids)
+        .select_related("district")
+        .order_by("name")
+    )
+    if area.clip is None:
+        return found
+    return [p for p in found if sweref_shape(p.geometry_sweref).intersects(area.clip)]
+
+
+def effort(user: Any, area: PictureArea, period: Period) -> tuple[list[Any], list[Any]]:
+    """Who reported or sent a nil return in the area, for the period's last weeks.
+
+    One district's table has a row per organisation; an area of several districts has a
+    row per district, so that a district nobody looked at stands out as unobserved.
+    """
     weeks = period.weeks()[-EFFORT_WEEKS:]
-    cells = {
-        (e.organisation, e.week): e
-        for e in reporting_effort(user=user, weeks=weeks, district_ids=[district.pk])
-    }
+    ids = list(area.district_ids)
+    found = reporting_effort(user=user, weeks=weeks, district_ids=ids)
+    if len(ids) > 1:
+        names = District.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)
+        cells: dict[tuple[str, Any], Any] = {}
+        for e in found:
+            cell = cells.setdefault((e.district, e.week), Tally())
+            cell.reports += e.reports
+            cell.nil_return = cell.nil_return or e.nil_return
+        return weeks, [(name, [cells.get((name, w)) for w in weeks]) for name in names]
+    by_organisation = {(e.organisation, e.week): e for e in found}
     organisations = (
         policy.visible(user, Organisation)
-        .filter(districts=district)
+        .filter(districts__in=ids)
+        .distinct()
         .order_by("name")
         .values_list("name", flat=True)
     )
-    return weeks, [(name, [cells.get((name, w)) for w in weeks]) for name in organisations]
+    return weeks, [
+        (name, [by_organisation.get((name, w)) for w in weeks]) for name in organisations
+    ]
+
+
+@dataclass
+class Tally:
+    """The reporting effort of all organisations in one district and week."""
+
+    reports: int = 0
+    nil_return: bool = False

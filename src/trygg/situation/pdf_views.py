@@ -23,21 +23,21 @@ def picture_pdf_view(request: HttpRequest) -> HttpResponse:
     districts = list(queries.situation_districts(user=request.user))
     # The PDF is a document for the EST meeting: always in Swedish.
     with translation.override("sv"):
-        what = asked(request, districts)
         try:
+            what = asked(request, districts)
             shown = figures(request, what)
         except ValidationError as error:
             messages = [m for ms in error.message_dict.values() for m in ms]
             return HttpResponseBadRequest(" ".join(messages), content_type="text/plain")
-        district, period = what.district, shown.period
-        weeks, effort_rows = effort(request.user, district, period)
+        area, period = what.area, shown.period
+        weeks, effort_rows = effort(request.user, area, period)
         pdf = picture_pdf(
             shown.picture,
-            city_name=district.city.name,
+            city_name=area.city.name,
             generated_at=timezone.localtime(),
-            area_name=what.area.name,
-            boundary=what.area.geometry_sweref,
-            illustrative=district.city.illustrative,
+            area_name=area.name,
+            boundary=area.geometry_sweref,
+            illustrative=area.city.illustrative,
             effort_weeks=weeks,
             effort_rows=effort_rows,
             minimum=None if shown.exact else shown.minimum,

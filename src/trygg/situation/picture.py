@@ -11,13 +11,13 @@ import shapely
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from numpy.typing import NDArray
-from shapely.geometry import mapping, shape
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 from trygg.analytics.compare import FALL, NO_CLEAR_CHANGE, RISE, TOO_FEW_EVENTS, compare_periods
-from trygg.analytics.grid import Grid, counts
+from trygg.analytics.grid import Grid, cell_index, counts
 from trygg.analytics.hotspots import fdr, gi_star
 from trygg.analytics.kde import kde
-from trygg.geo.models import Area
 from trygg.geo.projection import SWEREF99TM, WGS84, reproject, to_wgs84
 from trygg.situation.periods import CUSTOM, MONTH, TERTIAL, WEEK, YEAR, Period
 from trygg.situation.queries import Events, day_number
@@ -29,7 +29,9 @@ FDR_Q = 0.05
 # Heat cells below this share of the peak are left off the map: they would only tint the ground.
 HEAT_THRESHOLD = 0.05
 TREND_WEEKS = 12
-MAP_POINT_LIMIT = 2000
+# More report points than this are drawn as clusters on a grid of this cell size.
+CLUSTER_ABOVE = 300
+CLUSTER_CELL_M = 250.0
 TOP = 5
 
 
@@ -120,7 +122,8 @@ def build(
     *,
     events: Events,
     period: Period,
-    district: Area,
+    area_name: str,
+    outline: BaseGeometry,
     category_names: dict[int, str],
     top_places: list[tuple[str, int]],
 ) -> Picture:
@@ -157,10 +160,10 @@ def build(
     ]
 
     changes = _changes(now, before, year_ago, period, previous, last_year, category_names)
-    features, heat_cells, hotspot_cells = _grid_layers(spots, district)
+    features, heat_cells, hotspot_cells = _grid_layers(spots, outline)
     summary = _summary(
         period=period,
-        area=district.name,
+        area=area_name,
         total=len(now),
         previous_total=len(before),
         top_places=top_places,
@@ -288,11 +291,10 @@ def _hotspot_outlines(grid: Grid, hot: NDArray[np.bool_]) -> list[dict[str, Any]
     ]
 
 
-def _grid_layers(spots: Events, district: Area) -> tuple[list[dict[str, Any]], int, int]:
-    """KDE heat cells and significant Gi* hot spots on a 100 m grid over the district."""
+def _grid_layers(spots: Events, outline: BaseGeometry) -> tuple[list[dict[str, Any]], int, int]:
+    """KDE heat cells and significant Gi* hot spots on a 100 m grid over the area."""
     if not len(spots):
         return [], 0, 0
-    outline = shape(district.geometry_sweref)
     grid = Grid.covering(outline.bounds, CELL_M)
     xx, yy = grid.centres
     mask = shapely.contains_xy(outline, xx, yy)
@@ -317,17 +319,48 @@ def _grid_layers(spots: Events, district: Area) -> tuple[list[dict[str, Any]], i
 
 
 def _points(spots: Events, names: dict[int, str]) -> list[dict[str, Any]]:
+    """The reports as points; past CLUSTER_ABOVE, those in one cell of a coarse grid as one circle.
+
+    Thousands of dots hide each other and make the page heavy; a circle with a number
+    tells as much about where reports are, and a single report in its cell stays a point.
+    """
     if not len(spots):
         return []
-    keep = spots.select(np.arange(len(spots)) < MAP_POINT_LIMIT)
-    lon, lat = to_wgs84(keep.x, keep.y)
+    if len(spots) <= CLUSTER_ABOVE:
+        properties = [{"level": "report", "name": names.get(int(c), "")} for c in spots.category]
+        return _located(spots.x, spots.y, properties)
+    grid = Grid.covering(
+        (spots.x.min(), spots.y.min(), spots.x.max() + 1, spots.y.max() + 1), CLUSTER_CELL_M
+    )
+    cell = cell_index(grid, spots.x, spots.y)
+    order = np.argsort(cell, kind="stable")
+    _cells, first, sizes = np.unique(cell[order], return_index=True, return_counts=True)
+    xs, ys, properties = [], [], []
+    for start, size in zip(first.tolist(), sizes.tolist(), strict=True):
+        members = order[start : start + size]
+        xs.append(float(spots.x[members].mean()))
+        ys.append(float(spots.y[members].mean()))
+        if size == 1:
+            properties.append(
+                {"level": "report", "name": names.get(int(spots.category[members[0]]), "")}
+            )
+        else:
+            label = ngettext("%(count)d report", "%(count)d reports", size) % {"count": size}
+            properties.append({"level": "cluster", "count": size, "name": label})
+    return _located(np.array(xs), np.array(ys), properties)
+
+
+def _located(
+    x: NDArray[np.float64], y: NDArray[np.float64], properties: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    lon, lat = to_wgs84(x, y)
     return [
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [round(float(a), 6), round(float(b), 6)]},
-            "properties": {"level": "report", "name": names.get(int(c), "")},
+            "properties": p,
         }
-        for a, b, c in zip(lon, lat, keep.category, strict=True)
+        for a, b, p in zip(lon, lat, properties, strict=True)
     ]
 
 

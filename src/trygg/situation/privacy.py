@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from trygg.core import policy
-from trygg.geo.models import District
 from trygg.situation import queries
+from trygg.situation.areas import PictureArea
 from trygg.situation.periods import Period
 from trygg.situation.picture import Picture
 
@@ -29,7 +29,7 @@ def suppress_one(n: int, minimum: int) -> int | None:
 
 
 def sees_exact(
-    user: Any, district: District, *, period: Period, categories: Iterable[int] = ()
+    user: Any, area: PictureArea, *, period: Period, categories: Iterable[int] = ()
 ) -> bool:
     """Whether the user may see exact counts and report points in this picture.
 
@@ -38,11 +38,11 @@ def sees_exact(
     Everyone else (partners, reporters who also see others' reports) may not.
     """
     s = policy.scope(user)
-    if s.is_admin_of(district.city_id) or district.pk in s.reviewer_district_ids:
+    if s.is_admin_of(area.city.pk) or s.reviewer_district_ids.issuperset(area.district_ids):
         return True
     return not (
         queries.counted_reports(
-            user=user, district_ids=[district.pk], period=period, categories=categories
+            user=user, district_ids=area.district_ids, period=period, categories=categories
         )
         .exclude(reporter_id=user.pk)
         .exists()

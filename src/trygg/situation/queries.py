@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import shapely
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
 
 from trygg.core import policy
 from trygg.geo import queries as geo_queries
@@ -101,19 +103,28 @@ def events(
     user: Any,
     district_ids: Iterable[int] | None = None,
     place: Place | None = None,
+    clip: BaseGeometry | None = None,
     period: Period,
     categories: Iterable[int] = (),
 ) -> Events:
-    """The counted reports of an area and period as arrays, fetched with one query."""
-    rows = list(
-        counted_reports(
-            user=user,
-            district_ids=district_ids,
-            place=place,
-            period=period,
-            categories=categories,
-        ).values_list("x", "y", "occurred_from", "category_id", "precision", "district_id")
+    """The counted reports of an area and period as arrays, fetched with one query.
+
+    ``clip`` (SWEREF 99 TM) keeps only the reports placed inside it: a drawn area.
+    """
+    query = counted_reports(
+        user=user, district_ids=district_ids, place=place, period=period, categories=categories
     )
+    if clip is not None:
+        xmin, ymin, xmax, ymax = clip.bounds
+        query = query.filter(x__gte=xmin, x__lte=xmax, y__gte=ymin, y__lte=ymax)
+    rows = list(
+        query.values_list("x", "y", "occurred_from", "category_id", "precision", "district_id")
+    )
+    if clip is not None:
+        inside = shapely.contains_xy(
+            clip, np.array([r[0] for r in rows], dtype=float), np.array([r[1] for r in rows])
+        )
+        rows = [row for row, keep in zip(rows, inside, strict=True) if keep]
     n = len(rows)
     zone = timezone.get_current_timezone()
     local = [row[2].astimezone(zone) for row in rows]
@@ -134,15 +145,15 @@ def events(
 def top_places(
     *,
     user: Any,
-    district: District,
+    place_ids: Iterable[int],
     period: Period,
     categories: Iterable[int] = (),
     limit: int = 5,
 ) -> list[tuple[str, int]]:
-    """The places of the district with the most counted reports in the period."""
+    """Of these places, those with the most counted reports in the period."""
     rows = (
-        counted_reports(user=user, district_ids=[district.pk], period=period, categories=categories)
-        .filter(places__district=district)
+        counted_reports(user=user, period=period, categories=categories)
+        .filter(places__in=list(place_ids))
         .values("places__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "places__name")[:limit]

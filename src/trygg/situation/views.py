@@ -10,53 +10,65 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from trygg.core import policy
 from trygg.geo import queries as geo_queries
-from trygg.geo.models import Place
-from trygg.situation import figures, privacy, queries
+from trygg.situation import areas, figures, privacy, queries
+from trygg.situation.areas import PictureArea
 from trygg.situation.periods import Period
 
 
-def _link(area: dict[str, int], period: Period, categories: list[int]) -> str:
+def _link(area: dict[str, Any], period: Period, categories: list[int]) -> str:
     params: dict[str, Any] = {**area, **period.query()}
     if categories:
         params["category"] = categories
     return reverse("situation:picture") + "?" + urlencode(params, doseq=True)
 
 
+def _boundaries(area: PictureArea, districts: list[Any], places: list[Any]) -> list[Any]:
+    """The outlines drawn under the layers: the area's districts, or the drawn area, and places."""
+    shown = [d for d in districts if d.pk in area.district_ids]
+    if area.kind == areas.DISTRICT or area.kind == areas.PLACE:
+        shown = [area.district]
+    features = geo_queries.map_features(districts=shown, places=places)["features"]
+    if area.clip is not None:
+        features.insert(
+            0,
+            {
+                "type": "Feature",
+                "geometry": area.wgs84_geometry,
+                "properties": {"name": area.name, "level": "drawn", "url": ""},
+            },
+        )
+    return features
+
+
 @login_required
 def situation(request: HttpRequest) -> HttpResponse:
-    """The situation picture of a district or place and a period: map, figures, change, effort."""
+    """The situation picture of an area and a period: map, figures, change, effort."""
     districts = list(queries.situation_districts(user=request.user))
     context: dict[str, Any] = {"districts": districts}
     if not districts:
         return render(request, "situation/picture.html", context)
-    what = figures.asked(request, districts)
-    district, place, selected = what.district, what.place, what.selected
-    context.update(
-        district=district,
-        place=place,
-        categories=what.categories,
-        selected=selected,
-        period_value=request.GET.get("period", ""),
-    )
+    context["area_options"] = areas.choices(request.user, districts).options()
+    context["period_value"] = request.GET.get("period", "")
+    context["polygon_value"] = request.GET.get(areas.POLYGON, "")
     try:
+        what = figures.asked(request, districts)
+        context.update(area=what.area, categories=what.categories, selected=what.selected)
         shown = figures.figures(request, what)
     except ValidationError as error:
         context["errors"] = [m for messages in error.message_dict.values() for m in messages]
         return render(request, "situation/picture.html", context, status=400)
+    area, selected = what.area, what.selected
     period, result, exact, minimum = shown.period, shown.picture, shown.exact, shown.minimum
     today = timezone.localdate()
-    places = list(policy.visible(request.user, Place).filter(district=district))
-    boundaries = geo_queries.map_features(
-        districts=[district], places=[place] if place else places
-    )["features"]
+    places = figures.places_in(request.user, area)
+    boundaries = _boundaries(area, districts, [area.place] if area.place else places)
     cells = [f for f in result.features if f["properties"]["level"] in ("heat", "hotspot")]
-    points = [f for f in result.features if f["properties"]["level"] == "report"]
-    weeks, effort_rows = figures.effort(request.user, district, period)
+    points = [f for f in result.features if f["properties"]["level"] in ("report", "cluster")]
+    weeks, effort_rows = figures.effort(request.user, area, period)
     following = period.next()
-    area = figures.area_query(district, place)
-    query = urlencode({**area, **period.query(), "category": selected}, doseq=True)
+    query = urlencode({**area.query, **period.query(), "category": selected}, doseq=True)
+    district_query = {areas.DISTRICT: area.district.pk} if area.district else area.query
     context.update(
         period=period,
         picture=result,
@@ -71,17 +83,18 @@ def situation(request: HttpRequest) -> HttpResponse:
             "type": "FeatureCollection",
             "features": boundaries[:1] + cells + boundaries[1:] + points,
         },
-        illustrative=district.city.illustrative,
+        illustrative=area.city.illustrative,
         effort_weeks=weeks,
+        effort_by_district=len(area.district_ids) > 1,
         effort_rows=effort_rows,
-        previous_url=_link(area, result.previous, selected),
-        next_url=_link(area, following, selected) if following.start <= today else "",
-        last_year_url=_link(area, result.last_year, selected),
-        district_url=_link(figures.area_query(district, None), period, selected),
+        previous_url=_link(area.query, result.previous, selected),
+        next_url=_link(area.query, following, selected) if following.start <= today else "",
+        last_year_url=_link(area.query, result.last_year, selected),
+        district_url=_link(district_query, period, selected),
         place_links=[
-            (p, _link(figures.area_query(district, p), period, selected))
+            (p, _link({areas.DISTRICT: p.district_id, areas.PLACE: p.pk}, period, selected))
             for p in places
-            if p != place
+            if p != area.place
         ],
     )
     return render(request, "situation/picture.html", context)

@@ -10,6 +10,8 @@
     report: { radius: 6, color: "#5b2a86", weight: 2, fillColor: "#8e5cc4", fillOpacity: 0.8 },
     heat: { stroke: false, fillColor: "#e8590c", fillOpacity: 0.5 },
     hotspot: { color: "#b00020", weight: 2, fill: false },
+    drawn: { color: "#1d4f91", weight: 3, dashArray: "8 6", fillColor: "#1d4f91", fillOpacity: 0.05 },
+    cluster: { color: "#5b2a86", weight: 2, fillColor: "#8e5cc4", fillOpacity: 0.6 },
   };
 
   // Cells of a grid layer carry their value (0–1) in properties.value: the heat's opacity.
@@ -38,6 +40,13 @@
     }
     var layer = L.geoJSON(data, {
       pointToLayer: function (feature, latlng) {
+        var count = feature.properties.count;
+        if (feature.properties.level === "cluster" && count) {
+          // Many reports close together are one circle whose area grows with their number.
+          var marker = L.circleMarker(latlng, Object.assign({}, STYLES.cluster, { radius: 8 + 3 * Math.sqrt(count) }));
+          marker.bindTooltip(String(count), { permanent: true, direction: "center", className: "cluster-count" });
+          return marker;
+        }
         return L.circleMarker(latlng, STYLES.report);
       },
       style: styleFor,

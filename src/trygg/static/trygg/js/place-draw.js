@@ -1,10 +1,11 @@
-// Lets a coordinator draw a place; the polygon is written into the boundary field as GeoJSON,
-// which stays editable by hand for those who cannot use a pointer.
+// Lets a coordinator draw a place, or any user an area for the situation picture; the polygon
+// is written as GeoJSON into the field the map names (data-draw-field), which stays editable
+// by hand for those who cannot use a pointer.
 (function () {
   "use strict";
 
   var element = document.querySelector("[data-map]");
-  var field = document.getElementById("id_geometry");
+  var field = element && document.getElementById(element.dataset.drawField || "id_geometry");
   if (!element || !element.trygg || !field || !L.Control.Draw) {
     return;
   }
