@@ -142,7 +142,7 @@ def test_a_partners_download_needs_few_queries(
     world, categories, login, shared_week, django_assert_max_num_queries
 ):
     client = login(world.sara)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         assert client.get(CSV_URL, params(world, shared_week)).status_code == 200
 
 

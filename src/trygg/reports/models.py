@@ -189,6 +189,8 @@ class Report(models.Model):
         ]
         indexes = [
             models.Index(fields=["city", "occurred_from"]),
+            # The situation picture's cache asks for the city's latest change on every view.
+            models.Index(fields=["city", "updated_at"]),
             models.Index(fields=["district", "occurred_from"]),
             models.Index(fields=["category", "occurred_from"]),
             models.Index(fields=["status", "created_at"]),

@@ -103,7 +103,21 @@ def _rows(figures: Figures) -> list[list[Any]]:
     ]
     rows += [[], [_("Weekday and hour")], [_("Day")] + [f"{h:02d}" for h in range(24)]]
     rows += [[day] + [n(v) for v in values] for day, values in p.weekday_hour]
+    rows += [[], [_("Reporting effort")], [""] + [f"{w:%G-W%V}" for w in figures.effort_weeks]]
+    rows += [
+        [name] + [_effort(cell, figures.exact) for cell in cells]
+        for name, cells in figures.effort_rows
+    ]
     return rows
+
+
+def _effort(cell: Any, exact: bool) -> Any:
+    """As on the page: the number of reports for reviewers, that someone looked for others."""
+    if cell is None or not (cell.reports or cell.nil_return):
+        return ""
+    if cell.reports:
+        return cell.reports if exact else _("reported")
+    return _("nil return")
 
 
 def _safe(value: Any) -> Any:

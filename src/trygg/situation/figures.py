@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from trygg.core import policy
 from trygg.core.models import Organisation
@@ -20,7 +20,7 @@ from trygg.geo.models import District, Place
 from trygg.geo.projection import sweref_shape
 from trygg.reports.models import Category
 from trygg.reports.queries import reporting_effort
-from trygg.situation import areas, picture, privacy, queries
+from trygg.situation import areas, cache, picture, privacy, queries
 from trygg.situation.areas import PictureArea
 from trygg.situation.periods import Period, parse_period
 
@@ -50,6 +50,8 @@ class Figures:
     places: list[tuple[str, int | None]]
     exact: bool
     minimum: int
+    effort_weeks: list[Any]
+    effort_rows: list[Any]
 
 
 def asked(request: HttpRequest, districts: list[District]) -> Asked:
@@ -62,14 +64,37 @@ def asked(request: HttpRequest, districts: list[District]) -> Asked:
 
 
 def figures(request: HttpRequest, what: Asked, *, place_limit: int = picture.TOP) -> Figures:
-    """The picture for the request; raises ValidationError naming a bad period."""
+    """The picture for the request, from the cache while its reports are unchanged.
+
+    Raises ValidationError naming a bad period.
+    """
     period = parse_period(
         request.GET.get("period"),
         today=timezone.localdate(),
         start=request.GET.get("start"),
         end=request.GET.get("end"),
     )
-    user, area = request.user, what.area
+    area = what.area
+    question = (
+        area.key,
+        area.district_ids,
+        period,
+        tuple(what.selected),
+        place_limit,
+        translation.get_language(),
+        timezone.localdate(),
+        settings.TRYGG_MIN_SHARED_COUNT,
+    )
+    return cache.remember(
+        request.user,
+        area.city.pk,
+        question,
+        lambda: _figures(request.user, what, period, place_limit),
+    )
+
+
+def _figures(user: Any, what: Asked, period: Period, place_limit: int) -> Figures:
+    area = what.area
     span = picture.span(period)
     events = queries.events(
         user=user,
@@ -105,7 +130,8 @@ def figures(request: HttpRequest, what: Asked, *, place_limit: int = picture.TOP
     if not exact:
         result = privacy.shared(result, minimum)
         places = [(name, privacy.suppress_one(n, minimum)) for name, n in counted]
-    return Figures(what, period, result, places, exact, minimum)
+    weeks, rows = effort(user, area, period)
+    return Figures(what, period, result, places, exact, minimum, weeks, rows)
 
 
 def places_in(user: Any, area: PictureArea) -> list[Place]:

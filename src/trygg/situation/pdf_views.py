@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from trygg.situation import queries
-from trygg.situation.figures import asked, effort, figures
+from trygg.situation.figures import asked, figures
 from trygg.situation.pdf import picture_pdf
 
 
@@ -30,7 +30,6 @@ def picture_pdf_view(request: HttpRequest) -> HttpResponse:
             messages = [m for ms in error.message_dict.values() for m in ms]
             return HttpResponseBadRequest(" ".join(messages), content_type="text/plain")
         area, period = what.area, shown.period
-        weeks, effort_rows = effort(request.user, area, period)
         pdf = picture_pdf(
             shown.picture,
             city_name=area.city.name,
@@ -38,8 +37,8 @@ def picture_pdf_view(request: HttpRequest) -> HttpResponse:
             area_name=area.name,
             boundary=area.geometry_sweref,
             illustrative=area.city.illustrative,
-            effort_weeks=weeks,
-            effort_rows=effort_rows,
+            effort_weeks=shown.effort_weeks,
+            effort_rows=shown.effort_rows,
             minimum=None if shown.exact else shown.minimum,
         )
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -65,7 +65,6 @@ def situation(request: HttpRequest) -> HttpResponse:
     boundaries = _boundaries(area, districts, [area.place] if area.place else places)
     cells = [f for f in result.features if f["properties"]["level"] in ("heat", "hotspot")]
     points = [f for f in result.features if f["properties"]["level"] in ("report", "cluster")]
-    weeks, effort_rows = figures.effort(request.user, area, period)
     following = period.next()
     query = urlencode({**area.query, **period.query(), "category": selected}, doseq=True)
     district_query = {areas.DISTRICT: area.district.pk} if area.district else area.query
@@ -84,9 +83,9 @@ def situation(request: HttpRequest) -> HttpResponse:
             "features": boundaries[:1] + cells + boundaries[1:] + points,
         },
         illustrative=area.city.illustrative,
-        effort_weeks=weeks,
+        effort_weeks=shown.effort_weeks,
         effort_by_district=len(area.district_ids) > 1,
-        effort_rows=effort_rows,
+        effort_rows=shown.effort_rows,
         previous_url=_link(area.query, result.previous, selected),
         next_url=_link(area.query, following, selected) if following.start <= today else "",
         last_year_url=_link(area.query, result.last_year, selected),
