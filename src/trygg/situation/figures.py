@@ -20,8 +20,9 @@ from trygg.geo.models import District, Place
 from trygg.geo.projection import sweref_shape
 from trygg.reports.models import Category
 from trygg.reports.queries import reporting_effort
-from trygg.situation import areas, cache, picture, privacy, queries
+from trygg.situation import areas, cache, charts, picture, privacy, queries, ranking, repeats
 from trygg.situation.areas import PictureArea
+from trygg.situation.needs import needs
 from trygg.situation.periods import Period, parse_period
 
 # Columns of the reporting-effort table at most; a year's picture shows its last weeks.
@@ -52,6 +53,11 @@ class Figures:
     minimum: int
     effort_weeks: list[Any]
     effort_rows: list[Any]
+    near_repeats: repeats.NearRepeats | None
+    ranking: list[ranking.Need]
+    # Drawn once with the figures, so that a cached page costs no drawing.
+    trend_chart: str
+    weekday_chart: str
 
 
 def asked(request: HttpRequest, districts: list[District]) -> Asked:
@@ -104,12 +110,13 @@ def _figures(user: Any, what: Asked, period: Period, place_limit: int) -> Figure
         period=span,
         categories=what.selected,
     )
+    places_shown = [] if area.place else places_in(user, area)
     counted = (
         []
         if area.place
         else queries.top_places(
             user=user,
-            place_ids=[p.pk for p in places_in(user, area)],
+            place_ids=[p.pk for p in places_shown],
             period=period,
             categories=what.selected,
             limit=place_limit,
@@ -131,7 +138,43 @@ def _figures(user: Any, what: Asked, period: Period, place_limit: int) -> Figure
         result = privacy.shared(result, minimum)
         places = [(name, privacy.suppress_one(n, minimum)) for name, n in counted]
     weeks, rows = effort(user, area, period)
-    return Figures(what, period, result, places, exact, minimum, weeks, rows)
+    shown = None if exact else minimum
+    repeat_prone = {
+        c.pk: c.label
+        for c in what.categories
+        if c.repeat_prone and (not what.selected or c.pk in what.selected)
+    }
+    near = repeats.near_repeats(
+        events, categories=repeat_prone, end=period.end, minimum_shown=shown
+    )
+    ranked = needs(
+        area=area,
+        places=places_shown,
+        events=events,
+        period=period,
+        harm={c.pk: c.harm_weight for c in what.categories},
+    )
+    if not exact:
+        ranked = ranking.suppressed(ranked, minimum)
+    hidden = "" if exact else privacy.below(minimum)
+    trend_chart = charts.data_uri(charts.trend_svg(result.trend, suppressed_label=hidden))
+    weekday_chart = charts.data_uri(
+        charts.weekday_hour_svg(result.weekday_hour, suppressed_label=hidden)
+    )
+    return Figures(
+        asked=what,
+        period=period,
+        picture=result,
+        places=places,
+        exact=exact,
+        minimum=minimum,
+        effort_weeks=weeks,
+        effort_rows=rows,
+        near_repeats=near,
+        ranking=ranked,
+        trend_chart=trend_chart,
+        weekday_chart=weekday_chart,
+    )
 
 
 def places_in(user: Any, area: PictureArea) -> list[Place]:

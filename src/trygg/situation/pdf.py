@@ -2,7 +2,8 @@
 
 The figures go to the Typst template (``typst/picture.typ``) as one JSON document in
 ``sys.inputs``, so no name of a place, category or organisation is ever read as markup.
-The map is an SVG drawn here from the same layers the page's map shows, in SWEREF 99 TM.
+The map is an SVG drawn here from the same layers the page's map shows, in SWEREF 99 TM;
+the trend and weekday-hour charts are the page's (``charts``), passed the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import typst
 from django.utils.translation import gettext as _
 
 from trygg.geo.projection import to_sweref
-from trygg.situation import privacy
+from trygg.situation import charts, privacy
 from trygg.situation.picture import Picture
 
 TEMPLATE = Path(__file__).parent / "typst" / "picture.typ"
@@ -238,6 +239,10 @@ def picture_pdf(
         minimum=minimum,
     )
     data["map_svg"] = map_svg(picture, boundary)
+    data["trend_svg"] = charts.trend_svg(picture.trend, suppressed_label=data["below"])
+    data["weekday_hour_svg"] = charts.weekday_hour_svg(
+        data["weekday_hour"], suppressed_label=data["below"]
+    )
     pdf = typst.compile(
         str(TEMPLATE),
         root=str(TEMPLATE.parent),
