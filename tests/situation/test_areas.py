@@ -113,3 +113,38 @@ def test_a_bad_polygon_is_refused_with_the_reason(world, login, polygon, reason)
     assert page.status_code == 400
     text = page.content.decode()
     assert "Det ritade området" in text and reason in text
+
+
+def test_a_finer_grid_and_a_wider_kernel_can_be_asked_for(world, login, week, reports):
+    page = login(world.anna).get(URL, {"cell": "50", "bandwidth": "400", **week.query()})
+
+    assert page.status_code == 200
+    grain = page.context["picture"].grain
+    assert (grain.cell, grain.bandwidth, grain.band) == (50, 400, 300)
+    assert "cell=50" in page.context["previous_url"] and "cell=50" in page.context["csv_url"]
+    assert "Täthet (kärnskattning, 400 m)" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"bandwidth": "0"}, "Bandbredden måste vara större än 0 och högst 5000 meter."),
+        ({"bandwidth": "abc"}, "Ange ett antal meter."),
+        ({"cell": "2"}, "Rutstorleken måste vara minst 10 meter."),
+    ],
+)
+def test_a_bad_grid_or_bandwidth_is_refused(world, login, params, message):
+    page = login(world.anna).get(URL, params)
+
+    assert page.status_code == 400
+    assert message in page.content.decode()
+
+
+def test_a_grid_with_too_many_cells_is_refused_with_the_limit_named(world, login, monkeypatch):
+    monkeypatch.setattr("trygg.situation.figures.DEFAULT_MAX_CELLS", 10_000)
+
+    page = login(world.anna).get(URL, {"cell": "20"})
+
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "gränsen är 10\xa0000" in text and "Välj en större ruta" in text

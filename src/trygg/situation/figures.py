@@ -7,13 +7,19 @@ same privacy rule; they all come through here.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
+from trygg.analytics.grid import DEFAULT_MAX_CELLS
 from trygg.core import policy
 from trygg.core.models import Organisation
 from trygg.geo.models import District, Place
@@ -25,6 +31,10 @@ from trygg.situation.areas import PictureArea
 from trygg.situation.needs import needs
 from trygg.situation.periods import Period, parse_period
 
+# Finer cells than this say more about the position error of reports than about places.
+MIN_CELL_M = 10
+# A wider kernel than this smooths a district into one blur.
+MAX_BANDWIDTH_M = 5000
 # Columns of the reporting-effort table at most; a year's picture shows its last weeks.
 EFFORT_WEEKS = 13
 
@@ -81,7 +91,9 @@ def figures(request: HttpRequest, what: Asked, *, place_limit: int = picture.TOP
         end=request.GET.get("end"),
     )
     area = what.area
+    grain = grain_of(request, area)
     question = (
+        grain,
         area.key,
         area.district_ids,
         period,
@@ -95,11 +107,59 @@ def figures(request: HttpRequest, what: Asked, *, place_limit: int = picture.TOP
         request.user,
         area.city.pk,
         question,
-        lambda: _figures(request.user, what, period, place_limit),
+        lambda: _figures(request.user, what, period, place_limit, grain),
     )
 
 
-def _figures(user: Any, what: Asked, period: Period, place_limit: int) -> Figures:
+def _metres(request: HttpRequest, name: str, default: float) -> float:
+    raw = request.GET.get(name, "").strip().replace(",", ".")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValidationError({name: [_("Give a number of metres.")]}) from None
+    if not math.isfinite(value):
+        raise ValidationError({name: [_("Give a number of metres.")]})
+    return value
+
+
+def grain_of(request: HttpRequest, area: PictureArea) -> picture.Grain:
+    """The grid cell and kernel bandwidth asked for, within what the analysis can carry."""
+    cell = _metres(request, "cell", picture.CELL_M)
+    bandwidth = _metres(request, "bandwidth", picture.KDE_BANDWIDTH_M)
+    if cell < MIN_CELL_M:
+        raise ValidationError(
+            {"cell": [_("The grid cell must be at least %(min)d metres.") % {"min": MIN_CELL_M}]}
+        )
+    if not 0 < bandwidth <= MAX_BANDWIDTH_M:
+        raise ValidationError(
+            {
+                "bandwidth": [
+                    _("The bandwidth must be more than 0 and at most %(max)d metres.")
+                    % {"max": MAX_BANDWIDTH_M}
+                ]
+            }
+        )
+    xmin, ymin, xmax, ymax = area.outline.bounds
+    cells = math.ceil((xmax - xmin) / cell + 1) * math.ceil((ymax - ymin) / cell + 1)
+    if cells > DEFAULT_MAX_CELLS:
+        message = _(
+            "A grid cell of %(cell)s m would make %(cells)s cells over %(area)s; "
+            "the limit is %(limit)s. Choose a larger cell."
+        ) % {
+            "cell": number_format(cell),
+            "cells": number_format(cells, force_grouping=True),
+            "area": area.name,
+            "limit": number_format(DEFAULT_MAX_CELLS, force_grouping=True),
+        }
+        raise ValidationError({"cell": [message]})
+    return picture.Grain(cell=cell, bandwidth=bandwidth)
+
+
+def _figures(
+    user: Any, what: Asked, period: Period, place_limit: int, grain: picture.Grain
+) -> Figures:
     area = what.area
     span = picture.span(period)
     events = queries.events(
@@ -129,51 +189,65 @@ def _figures(user: Any, what: Asked, period: Period, place_limit: int) -> Figure
         outline=area.outline,
         category_names=what.names,
         top_places=counted[: picture.TOP],
+        grain=grain,
     )
-    # Partners see small counts suppressed and no report points; reviewers see everything.
-    exact = privacy.sees_exact(user, area, period=span, categories=what.selected)
-    minimum = settings.TRYGG_MIN_SHARED_COUNT
-    places: list[tuple[str, int | None]] = list(counted)
-    if not exact:
-        result = privacy.shared(result, minimum)
-        places = [(name, privacy.suppress_one(n, minimum)) for name, n in counted]
     weeks, rows = effort(user, area, period)
-    shown = None if exact else minimum
     repeat_prone = {
         c.pk: c.label
         for c in what.categories
         if c.repeat_prone and (not what.selected or c.pk in what.selected)
     }
-    near = repeats.near_repeats(
-        events, categories=repeat_prone, end=period.end, minimum_shown=shown
-    )
-    ranked = needs(
-        area=area,
-        places=places_shown,
-        events=events,
-        period=period,
-        harm={c.pk: c.harm_weight for c in what.categories},
-    )
-    if not exact:
-        ranked = ranking.suppressed(ranked, minimum)
-    hidden = "" if exact else privacy.below(minimum)
-    trend_chart = charts.data_uri(charts.trend_svg(result.trend, suppressed_label=hidden))
-    weekday_chart = charts.data_uri(
-        charts.weekday_hour_svg(result.weekday_hour, suppressed_label=hidden)
-    )
-    return Figures(
+    exact = Figures(
         asked=what,
         period=period,
         picture=result,
-        places=places,
-        exact=exact,
-        minimum=minimum,
+        places=list(counted),
+        exact=True,
+        minimum=settings.TRYGG_MIN_SHARED_COUNT,
         effort_weeks=weeks,
         effort_rows=rows,
-        near_repeats=near,
-        ranking=ranked,
-        trend_chart=trend_chart,
-        weekday_chart=weekday_chart,
+        near_repeats=repeats.near_repeats(
+            events, categories=repeat_prone, end=period.end, minimum_shown=None
+        ),
+        ranking=needs(
+            area=area,
+            places=places_shown,
+            events=events,
+            period=period,
+            harm={c.pk: c.harm_weight for c in what.categories},
+        ),
+        trend_chart=charts.data_uri(charts.trend_svg(result.trend)),
+        weekday_chart=charts.data_uri(charts.weekday_hour_svg(result.weekday_hour)),
+    )
+    # Partners see small counts suppressed and no report points; reviewers see everything.
+    if privacy.sees_exact(user, area, period=span, categories=what.selected):
+        return exact
+    near = repeats.near_repeats(
+        events, categories=repeat_prone, end=period.end, minimum_shown=exact.minimum
+    )
+    return for_partners(exact, near_repeats=near)
+
+
+def for_partners(exact: Figures, *, near_repeats: repeats.NearRepeats | None) -> Figures:
+    """The figures as those who do not review the area may see them: small counts hidden.
+
+    The near-repeat test needs the events to be redone with suppression; a caller
+    without them passes None and the section is left out.
+    """
+    minimum = exact.minimum
+    result = privacy.shared(exact.picture, minimum)
+    hidden = privacy.below(minimum)
+    return dataclasses.replace(
+        exact,
+        picture=result,
+        places=[(name, privacy.suppress_one(n, minimum)) for name, n in exact.places],
+        exact=False,
+        near_repeats=near_repeats,
+        ranking=ranking.suppressed(exact.ranking, minimum),
+        trend_chart=charts.data_uri(charts.trend_svg(result.trend, suppressed_label=hidden)),
+        weekday_chart=charts.data_uri(
+            charts.weekday_hour_svg(result.weekday_hour, suppressed_label=hidden)
+        ),
     )
 
 

@@ -35,6 +35,19 @@ CLUSTER_CELL_M = 250.0
 TOP = 5
 
 
+@dataclass(frozen=True)
+class Grain:
+    """How fine the map's analysis is: grid cell, kernel bandwidth and Gi* band, in metres."""
+
+    cell: float = CELL_M
+    bandwidth: float = KDE_BANDWIDTH_M
+
+    @property
+    def band(self) -> float:
+        # Gi* needs neighbours: the band reaches at least two cells out.
+        return max(GI_BAND_M, 2 * self.cell)
+
+
 def _change_labels() -> dict[str, str]:
     return {
         RISE: _("Rise"),
@@ -82,6 +95,7 @@ class Picture:
     hotspot_cells: int
     summary: list[str]
     features: list[dict[str, Any]] = field(default_factory=list)
+    grain: Grain = Grain()
 
 
 def span(period: Period) -> Period:
@@ -126,6 +140,7 @@ def build(
     outline: BaseGeometry,
     category_names: dict[int, str],
     top_places: list[tuple[str, int]],
+    grain: Grain = Grain(),
 ) -> Picture:
     """Everything the page shows but the map's boundaries and the reporting effort."""
     previous, last_year = period.previous(), period.last_year()
@@ -160,7 +175,7 @@ def build(
     ]
 
     changes = _changes(now, before, year_ago, period, previous, last_year, category_names)
-    features, heat_cells, hotspot_cells = _grid_layers(spots, outline)
+    features, heat_cells, hotspot_cells = _grid_layers(spots, outline, grain)
     summary = _summary(
         period=period,
         area=area_name,
@@ -186,6 +201,7 @@ def build(
         hotspot_cells=hotspot_cells,
         summary=summary,
         features=features + _points(spots, category_names),
+        grain=grain,
     )
 
 
@@ -291,16 +307,18 @@ def _hotspot_outlines(grid: Grid, hot: NDArray[np.bool_]) -> list[dict[str, Any]
     ]
 
 
-def _grid_layers(spots: Events, outline: BaseGeometry) -> tuple[list[dict[str, Any]], int, int]:
-    """KDE heat cells and significant Gi* hot spots on a 100 m grid over the area."""
+def _grid_layers(
+    spots: Events, outline: BaseGeometry, grain: Grain
+) -> tuple[list[dict[str, Any]], int, int]:
+    """KDE heat cells and significant Gi* hot spots on a grid over the area."""
     if not len(spots):
         return [], 0, 0
-    grid = Grid.covering(outline.bounds, CELL_M)
+    grid = Grid.covering(outline.bounds, grain.cell)
     xx, yy = grid.centres
     mask = shapely.contains_xy(outline, xx, yy)
     if np.count_nonzero(mask) < 2:
         return [], 0, 0
-    density = kde(grid, spots.x, spots.y, KDE_BANDWIDTH_M)
+    density = kde(grid, spots.x, spots.y, grain.bandwidth)
     peak = float(density[mask].max()) if mask.any() else 0.0
     features: list[dict[str, Any]] = []
     heat = np.zeros(grid.shape, dtype=bool)
@@ -311,7 +329,7 @@ def _grid_layers(spots: Events, outline: BaseGeometry) -> tuple[list[dict[str, A
     binned = counts(grid, spots.x, spots.y)
     hot = np.zeros(grid.shape, dtype=bool)
     if binned[mask].sum() > 0:
-        gi = gi_star(binned, CELL_M, GI_BAND_M, mask=mask)
+        gi = gi_star(binned, grain.cell, grain.band, mask=mask)
         z = np.nan_to_num(gi.z, nan=0.0)
         hot = fdr(gi.p, FDR_Q) & (z > 0)
         features += _hotspot_outlines(grid, hot)

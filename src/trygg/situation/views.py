@@ -17,6 +17,7 @@ from trygg.situation.periods import Period
 
 
 def _link(area: dict[str, Any], period: Period, categories: list[int]) -> str:
+    """A link to another picture; grid and bandwidth, when set, travel in ``area``."""
     params: dict[str, Any] = {**area, **period.query()}
     if categories:
         params["category"] = categories
@@ -51,14 +52,20 @@ def situation(request: HttpRequest) -> HttpResponse:
     context["area_options"] = areas.choices(request.user, districts).options()
     context["period_value"] = request.GET.get("period", "")
     context["polygon_value"] = request.GET.get(areas.POLYGON, "")
+    context["cell_value"] = request.GET.get("cell", "")
+    context["bandwidth_value"] = request.GET.get("bandwidth", "")
     try:
         what = figures.asked(request, districts)
         context.update(area=what.area, categories=what.categories, selected=what.selected)
         shown = figures.figures(request, what)
     except ValidationError as error:
         context["errors"] = [m for messages in error.message_dict.values() for m in messages]
+        context["errors_grain"] = {"cell", "bandwidth"} & set(error.message_dict)
         return render(request, "situation/picture.html", context, status=400)
     area, selected = what.area, what.selected
+    # The grid and bandwidth chosen stay with the area through links and downloads.
+    tuning = {k: request.GET[k] for k in ("cell", "bandwidth") if request.GET.get(k, "").strip()}
+    here = {**area.query, **tuning}
     period, result, exact, minimum = shown.period, shown.picture, shown.exact, shown.minimum
     today = timezone.localdate()
     places = figures.places_in(request.user, area)
@@ -66,8 +73,8 @@ def situation(request: HttpRequest) -> HttpResponse:
     cells = [f for f in result.features if f["properties"]["level"] in ("heat", "hotspot")]
     points = [f for f in result.features if f["properties"]["level"] in ("report", "cluster")]
     following = period.next()
-    query = urlencode({**area.query, **period.query(), "category": selected}, doseq=True)
-    district_query = {areas.DISTRICT: area.district.pk} if area.district else area.query
+    query = urlencode({**here, **period.query(), "category": selected}, doseq=True)
+    district_query = {areas.DISTRICT: area.district.pk, **tuning} if area.district else here
     context.update(
         period=period,
         picture=result,
@@ -90,12 +97,17 @@ def situation(request: HttpRequest) -> HttpResponse:
         trend_chart=shown.trend_chart,
         weekday_chart=shown.weekday_chart,
         ranking=shown.ranking,
-        previous_url=_link(area.query, result.previous, selected),
-        next_url=_link(area.query, following, selected) if following.start <= today else "",
-        last_year_url=_link(area.query, result.last_year, selected),
+        previous_url=_link(here, result.previous, selected),
+        next_url=_link(here, following, selected) if following.start <= today else "",
+        last_year_url=_link(here, result.last_year, selected),
         district_url=_link(district_query, period, selected),
         place_links=[
-            (p, _link({areas.DISTRICT: p.district_id, areas.PLACE: p.pk}, period, selected))
+            (
+                p,
+                _link(
+                    {areas.DISTRICT: p.district_id, areas.PLACE: p.pk, **tuning}, period, selected
+                ),
+            )
             for p in places
             if p != area.place
         ],
