@@ -14,12 +14,18 @@ def _clear_lockouts(db):
     AccessAttempt.objects.all().delete()
 
 
-def test_it_logs_in_and_lands_on_the_overview(world, client):
+def test_a_coordinator_lands_on_the_weekly_situation_picture(world, client):
     response = client.post(
         reverse("login"), {"username": "anna", "password": PASSWORD}, follow=True
     )
+    assert response.redirect_chain[-1][0] == reverse("situation:picture")
+    assert "Lägesbild: Älvsjö" in response.content.decode()
+
+
+def test_a_reporter_lands_on_the_overview(world, client):
+    response = client.post(reverse("login"), {"username": "rut", "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("core:overview")
-    assert "Älvsjö stadsdelsförvaltning" in response.content.decode()
+    assert "Fastighets AB Centrum" in response.content.decode()
 
 
 def test_it_stores_passwords_with_argon2(world):

@@ -199,3 +199,103 @@ def test_the_shared_effort_says_only_whether_an_organisation_reported(
     assert data["total"] is None
     assert data["below"] == "<3"
     assert not data["exact"]
+
+
+def city_pdf_of(client, world, period):
+    query = {"city": world.stockholm.pk, "period": period.key}
+    return client.get(reverse("situation:picture_pdf"), query)
+
+
+def test_the_city_tertial_pdf_ranks_its_districts(world, categories, login):
+    from tests.reports.conftest import IN_ALVSJO, IN_HAGERSTEN
+    from tests.situation.test_sections import tertial, when
+
+    period = tertial()
+    report(
+        world, categories["vald"], when(period), where=IN_HAGERSTEN, by=world.petra, org="police"
+    )
+    for n in range(3):
+        report(world, categories["nedskrapning"], when(period, n), where=IN_ALVSJO)
+
+    response = city_pdf_of(login(world.ingrid), world, period)
+
+    assert response.status_code == 200
+    text = flat(text_of(pdfium.PdfDocument(response.content)))
+    assert "Områden rangordnade efter behov" in text
+    ranked = text.split("Områden rangordnade efter behov")[1]
+    assert ranked.index("Hägersten") < ranked.index("Älvsjö")
+    assert "ingen mätning" in ranked
+    assert f"Område {world.stockholm.name} Period" in text
+    assert "områdets gräns" in text
+    assert "stadsdelsområdets gräns" not in text
+
+
+def test_the_weekly_pdf_does_not_rank(world, categories, login, week):  # noqa: F811
+    report(world, categories["klotter"], at(week))
+
+    response = city_pdf_of(login(world.ingrid), world, week)
+
+    assert response.status_code == 200
+    text = flat(text_of(pdfium.PdfDocument(response.content)))
+    assert "Områden rangordnade efter behov" not in text
+    assert "Plats Område Rapporter Skadeviktat" not in text
+
+
+def test_burglaries_in_pairs_give_the_pdf_a_near_repeat_section(world, categories, login):
+    import datetime as dt
+
+    import numpy as np
+    from django.utils import timezone
+
+    from tests.reports.conftest import IN_ALVSJO_CENTRUM
+    from tests.situation.test_sections import when
+    from trygg.geo.projection import to_sweref, to_wgs84
+    from trygg.situation.periods import Period
+
+    rng = np.random.default_rng(7)
+    x0, y0 = to_sweref([IN_ALVSJO_CENTRUM[0]], [IN_ALVSJO_CENTRUM[1]])
+    period = Period.year(timezone.localdate().year - 1)
+    for n in range(30):
+        x, y = x0[0] + rng.uniform(-800, 800), y0[0] + rng.uniform(-500, 500)
+        for dx, days in ((0, 0), (40, 2)):
+            lon, lat = to_wgs84([x + dx], [y])
+            where = (float(lon[0]), float(lat[0]))
+            report(
+                world,
+                categories["inbrott"],
+                when(period, 11 * n) + dt.timedelta(days=days),
+                where=where,
+            )
+
+    response = pdf_of(login(world.anna), world, period)
+
+    assert response.status_code == 200
+    text = flat(text_of(pdfium.PdfDocument(response.content)))
+    assert "Upprepning i närheten" in text
+    assert "Knox-kvot" in text
+    assert "förhöjd" in text.split("Knox-kvot")[1]
+
+
+def test_figures_pdf_needs_no_request(world, categories, rf, week):  # noqa: F811
+    import datetime as dt
+
+    from trygg.situation import figures, queries
+    from trygg.situation.pdf import figures_pdf
+
+    report(world, categories["klotter"], at(week))
+    request = rf.get("/", {"district": world.alvsjo.pk, "period": week.key})
+    request.user = world.anna
+    what = figures.asked(request, list(queries.situation_districts(user=world.anna)))
+    shown = figures.figures(request, what)
+    del request
+
+    pdf = figures_pdf(shown, generated_at=dt.datetime(2024, 5, 6, 9, 30, tzinfo=dt.UTC))
+
+    assert pdf.startswith(b"%PDF")
+    document = pdfium.PdfDocument(pdf)
+    text = flat(text_of(document))
+    assert "Älvsjö, stadsdelsområde i Stockholm" in text
+    assert "stadsdelsområdets gräns" in text
+    assert "2024-05-06 09:30" in text
+    image = document[0].render(scale=1).to_pil().convert("L")
+    assert image.getextrema()[0] < 128

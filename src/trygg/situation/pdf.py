@@ -4,6 +4,8 @@ The figures go to the Typst template (``typst/picture.typ``) as one JSON documen
 ``sys.inputs``, so no name of a place, category or organisation is ever read as markup.
 The map is an SVG drawn here from the same layers the page's map shows, in SWEREF 99 TM;
 the trend and weekday-hour charts are the page's (``charts``), passed the same way.
+``figures_pdf`` needs only the ``Figures``, not the request, so published editions can be
+typeset from stored figures.
 """
 
 from __future__ import annotations
@@ -16,15 +18,23 @@ from typing import Any
 
 import numpy as np
 import typst
+from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from trygg.geo.projection import to_sweref
-from trygg.situation import charts, privacy
+from trygg.situation import areas, charts, privacy
+from trygg.situation.figures import Figures
 from trygg.situation.picture import Picture
+from trygg.situation.ranking import Need
+from trygg.situation.repeats import NearRepeats
 
 TEMPLATE = Path(__file__).parent / "typst" / "picture.typ"
 MAP_WIDTH = 480.0
 WEEKDAYS = ["Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Lördag", "Söndag"]
+# The largest cluster circle's radius on the map, in SVG units of a map MAP_WIDTH wide.
+CLUSTER_MAX_RADIUS = 16.0
+NOT_SHOWN = "visas inte"
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
@@ -41,15 +51,17 @@ def _to_sweref(ring: Sequence[Sequence[float]]) -> np.ndarray:
 
 
 def map_svg(picture: Picture, boundary: dict[str, Any] | None) -> str:
-    """District boundary, heat cells, hotspot outlines and report points as a plain SVG.
+    """Area boundary, heat cells, hotspot outlines, report points and clusters as a plain SVG.
 
-    ``boundary`` is the district's GeoJSON geometry in SWEREF 99 TM; the picture's layers are
+    ``boundary`` is the area's GeoJSON geometry in SWEREF 99 TM; the picture's layers are
     in WGS 84 and are projected back. North is up; one unit is the same length both ways.
+    A cluster of reports is a circle whose area grows with its count, the count written in it.
     """
     outline = [np.asarray(r, dtype=float) for r in _rings(boundary)] if boundary else []
     heat: list[tuple[np.ndarray, float]] = []
     hot: list[np.ndarray] = []
     points: list[tuple[float, float]] = []
+    clusters: list[tuple[float, float, int]] = []
     for feature in picture.features:
         level, geometry = feature["properties"]["level"], feature["geometry"]
         if level == "heat":
@@ -61,9 +73,15 @@ def map_svg(picture: Picture, boundary: dict[str, Any] | None) -> str:
             lon, lat = geometry["coordinates"]
             xs, ys = to_sweref(np.array([lon]), np.array([lat]))
             points.append((float(xs[0]), float(ys[0])))
+        elif level == "cluster":
+            lon, lat = geometry["coordinates"]
+            xs, ys = to_sweref(np.array([lon]), np.array([lat]))
+            clusters.append((float(xs[0]), float(ys[0]), int(feature["properties"]["count"])))
     everything = outline + [r for r, _v in heat] + hot
     if points:
         everything.append(np.array(points))
+    if clusters:
+        everything.append(np.array([(x, y) for x, y, _n in clusters]))
     if not everything:
         return (
             '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="120" '
@@ -109,8 +127,35 @@ def map_svg(picture: Picture, boundary: dict[str, Any] | None) -> str:
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="#222222" '
             f'fill-opacity="{opacity}"/>'
         )
+    parts += _cluster_marks(clusters, lambda x, y: ((x - x0) * scale, (y1 - y) * scale))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _cluster_marks(
+    clusters: Sequence[tuple[float, float, int]],
+    at: Any,
+) -> list[str]:
+    """Circles with area proportional to the count (largest first, so small ones stay on top)."""
+    if not clusters:
+        return []
+    largest = max(n for _x, _y, n in clusters)
+    unit = min(4.0, CLUSTER_MAX_RADIUS / np.sqrt(largest))
+    circles, labels = [], []
+    for x, y, n in sorted(clusters, key=lambda c: -c[2]):
+        cx, cy = at(x, y)
+        r = unit * np.sqrt(n)
+        size = min(9.0, 1.1 * r, 3.0 * r / len(str(n)))
+        circles.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="#1d3f72" '
+            'fill-opacity="0.75" stroke="#ffffff" stroke-width="0.6"/>'
+        )
+        labels.append(
+            f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="{size:.1f}" text-anchor="middle" '
+            f'dominant-baseline="central" fill="#ffffff">{n}</text>'
+        )
+    # The counts over all circles, so that an overlapping circle never hides a number.
+    return circles + labels
 
 
 def _week_label(day: dt.date) -> str:
@@ -215,37 +260,142 @@ def picture_data(
     }
 
 
-def picture_pdf(
-    picture: Picture,
-    *,
-    city_name: str,
-    generated_at: dt.datetime,
-    area_name: str = "",
-    boundary: dict[str, Any] | None = None,
-    illustrative: bool = False,
-    effort_weeks: Sequence[dt.date] = (),
-    effort_rows: Iterable[tuple[str, Sequence[Any]]] = (),
-    minimum: int | None = None,
-) -> bytes:
-    """The situation picture typeset as an A4 PDF in Swedish.
+def _area_line(area: areas.PictureArea) -> str:
+    """What the area is, for the heading table: "Älvsjö, stadsdelsområde i Stockholm"."""
+    city = area.city.name
+    if area.kind == areas.CITY:
+        return area.name
+    if area.kind == areas.POLICE_AREA:
+        return f"{area.name}, lokalpolisområde i {city}"
+    if area.kind == areas.PLACE and area.district is not None:
+        return f"{area.name}, plats i {area.district.name} ({city})"
+    if area.kind == areas.POLYGON:
+        return f"Ritat område i {city}"
+    return f"{area.name}, stadsdelsområde i {city}"
 
-    Pass ``minimum`` when ``picture`` is the shared one (``privacy.shared(picture, minimum)``).
+
+def _boundary_label(kind: str) -> str:
+    """Whose boundary the map's blue line is."""
+    if kind == areas.DISTRICT:
+        return "stadsdelsområdets gräns"
+    if kind == areas.POLYGON:
+        return "det ritade områdets gräns"
+    return "områdets gräns"
+
+
+def _decimal(value: float, places: int) -> str:
+    return number_format(round(value, places), places)
+
+
+def _score(score: float) -> str:
+    """As the page prints it (``floatformat:"-1"``): one decimal, none when whole."""
+    return _decimal(score, 0 if round(score, 1) == round(score) else 1)
+
+
+def ranking_data(needs: Sequence[Need], *, below: str) -> list[dict[str, Any]]:
+    """The ranking's rows as printed; a suppressed value is ``below`` or "visas inte".
+
+    Call within ``translation.override("sv")``: the change and reason labels are translated.
     """
-    data = picture_data(
-        picture,
-        city_name=city_name,
-        generated_at=generated_at,
-        area_name=area_name,
-        illustrative=illustrative,
-        effort_weeks=effort_weeks,
-        effort_rows=effort_rows,
-        minimum=minimum,
+    rows = []
+    for need in needs:
+        weighted = NOT_SHOWN if need.weighted is None else str(need.weighted)
+        if need.share_percent is not None:
+            weighted += f" ({need.share_percent} % av allt)"
+        change = need.change_label
+        if need.rate_ratio is not None:
+            change += f" ({_decimal(need.rate_ratio, 2)} gånger förra årets takt)"
+        rows.append(
+            {
+                "rank": str(need.rank),
+                "name": need.name,
+                "count": below if need.count is None else str(need.count),
+                "weighted": weighted,
+                "change": need.change,
+                "change_label": change,
+                "perceived": (
+                    "ingen mätning"
+                    if need.perceived_percent is None
+                    else f"{need.perceived_percent} % känner sig trygga"
+                ),
+                "score": NOT_SHOWN if need.score is None else _score(need.score),
+                "reasons": "; ".join(need.reason_labels) or "Inga",
+            }
+        )
+    return rows
+
+
+def near_repeat_data(found: NearRepeats, *, below: str) -> dict[str, Any]:
+    """The near-repeat section as plain values: the sentence and the Knox table's cells as text.
+
+    Call within ``translation.override("sv")``: the sentence and band labels are translated.
+    """
+    tested = (
+        f"Testat: {', '.join(found.categories)}, placerade vid en punkt eller gata, "
+        f"under de senaste {found.window_days} dagarna."
     )
-    data["map_svg"] = map_svg(picture, boundary)
-    data["trend_svg"] = charts.trend_svg(picture.trend, suppressed_label=data["below"])
-    data["weekday_hour_svg"] = charts.weekday_hour_svg(
-        data["weekday_hour"], suppressed_label=data["below"]
-    )
+    if found.n_events is not None:
+        tested += f" {found.n_events} {'händelse' if found.n_events == 1 else 'händelser'}."
+    rows = []
+    for space, cells in [] if found.too_few else found.table:
+        row = []
+        for cell in cells:
+            if cell.observed is None:
+                row.append({"ratio": "", "pairs": f"{below} par", "elevated": False})
+                continue
+            pairs = f"{cell.observed} par"
+            if cell.p_value is not None:
+                pairs += f", p {_decimal(cell.p_value, 2)}"
+            ratio = "–" if cell.knox_ratio is None else _decimal(cell.knox_ratio, 2)
+            row.append({"ratio": ratio, "pairs": pairs, "elevated": cell.elevated})
+        rows.append({"space": space, "cells": row})
+    return {
+        "tested": tested,
+        "sentence": found.sentence,
+        "too_few": found.too_few,
+        "time_labels": list(found.time_labels),
+        "rows": rows,
+        "iterations": found.iterations,
+    }
+
+
+def figures_pdf(shown: Figures, *, generated_at: dt.datetime) -> bytes:
+    """The situation picture of ``shown`` typeset as an A4 PDF in Swedish.
+
+    Needs no request: whatever the viewer may see is already in ``shown`` (see
+    ``figures.for_partners``), so a stored edition is typeset the same way.
+    """
+    area = shown.asked.area
+    minimum = None if shown.exact else shown.minimum
+    with translation.override("sv"):
+        data = picture_data(
+            shown.picture,
+            city_name=area.city.name,
+            generated_at=generated_at,
+            area_name=area.name,
+            illustrative=area.city.illustrative,
+            effort_weeks=shown.effort_weeks,
+            effort_rows=shown.effort_rows,
+            minimum=minimum,
+        )
+        hidden = privacy.below(shown.minimum)
+        data["area_line"] = _area_line(area)
+        data["boundary"] = _boundary_label(area.kind)
+        data["effort_by_district"] = len(area.district_ids) > 1
+        data["clusters"] = any(
+            f["properties"]["level"] == "cluster" for f in shown.picture.features
+        )
+        data["ranking"] = ranking_data(shown.ranking, below=hidden)
+        data["near_repeats"] = (
+            None
+            if shown.near_repeats is None
+            else near_repeat_data(shown.near_repeats, below=hidden)
+        )
+        data["map_svg"] = map_svg(shown.picture, area.geometry_sweref)
+        data["trend_svg"] = charts.trend_svg(shown.picture.trend, suppressed_label=data["below"])
+        data["weekday_hour_svg"] = charts.weekday_hour_svg(
+            data["weekday_hour"], suppressed_label=data["below"]
+        )
     pdf = typst.compile(
         str(TEMPLATE),
         root=str(TEMPLATE.parent),

@@ -5,13 +5,15 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from trygg.core import policy
 from trygg.geo import queries as geo_queries
-from trygg.situation import areas, figures, privacy, queries
+from trygg.reports import queries as report_queries
+from trygg.situation import areas, editions, figures, privacy, queries
 from trygg.situation.areas import PictureArea
 from trygg.situation.periods import Period
 
@@ -40,6 +42,14 @@ def _boundaries(area: PictureArea, districts: list[Any], places: list[Any]) -> l
             },
         )
     return features
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where a login lands: the weekly picture for those who run the meeting, else the overview."""
+    if policy.is_reviewer(request.user) and queries.situation_districts(user=request.user):
+        return redirect("situation:picture")
+    return redirect("core:overview")
 
 
 @login_required
@@ -94,6 +104,13 @@ def situation(request: HttpRequest) -> HttpResponse:
         effort_by_district=len(area.district_ids) > 1,
         effort_rows=shown.effort_rows,
         near_repeats=shown.near_repeats,
+        since=editions.since(request.user, shown),
+        may_publish=shown.exact
+        and editions.reviews_all(request.user, area.city.pk, area.district_ids),
+        publish_url=reverse("situation:publish") + "?" + query,
+        waiting=report_queries.waiting(user=request.user)
+        if policy.is_reviewer(request.user)
+        else None,
         trend_chart=shown.trend_chart,
         weekday_chart=shown.weekday_chart,
         ranking=shown.ranking,
