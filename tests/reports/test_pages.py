@@ -371,13 +371,18 @@ def test_an_administrator_edits_the_category_list(world, categories, login):
         "group": "Övrigt",
         "description": "",
         "answer_days": 7,
+        "harm_weight": 2,
+        "repeat_prone": "on",
         "public": "on",
         "active": "on",
         "order": 1,
     }
+    refused = client.post(url, {**data, "harm_weight": 11})
+    assert refused.status_code == 400 and "10" in refused.content.decode()
     assert client.post(url, data).status_code == 302
     categories["ovrigt"].refresh_from_db()
     assert categories["ovrigt"].answer_days == 7
+    assert (categories["ovrigt"].harm_weight, categories["ovrigt"].repeat_prone) == (2, True)
     assert login(world.anna).post(url, data).status_code == 403
     gustav = login(world.gustav).get(url)
     assert gustav.status_code == 404

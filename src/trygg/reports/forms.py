@@ -260,6 +260,8 @@ class CategoryForm(forms.ModelForm):
             "group",
             "description",
             "answer_days",
+            "harm_weight",
+            "repeat_prone",
             "public",
             "active",
             "order",
