@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "trygg.geo",
     "trygg.reports",
     "trygg.situation",
+    "trygg.measures",
+    "simple_history",
     "ninja",
 ]
 

@@ -30,6 +30,7 @@ from trygg.core.models import (
     Role,
 )
 from trygg.geo.models import City, District, Place, PoliceArea
+from trygg.measures.models import Measure, Meeting
 from trygg.reports.models import Report
 
 M = TypeVar("M", bound=models.Model)
@@ -41,6 +42,8 @@ CREATE_PLACE = "create_place"
 IMPORT_AREAS = "import_areas"
 REVIEW = "review"
 IMPORT_REPORTS = "import_reports"
+# Measures: carry one out (set it in progress or done, note progress) or decide it.
+PROGRESS = "progress"
 
 # Organisations whose membership lists are nobody else's business: a district
 # coordinator may neither read nor change them.
@@ -302,6 +305,8 @@ _RULES: dict[type[models.Model], Callable[[Scope, str, Any], bool]] = {
     PoliceArea: _police_area,
     Place: _place,
     Report: _report,
+    Measure: lambda s, action, m: _measure(s, action, m),
+    Meeting: lambda s, action, m: _meeting(s, action, m),
 }
 
 
@@ -310,6 +315,73 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
     if rule is None:
         raise TypeError(f"the permission policy has no rule for {type(obj).__name__}")
     return rule(scope(user), action, obj)
+
+
+# Measures and meetings --------------------------------------------------------
+
+
+def _runs_district(s: Scope, city_id: int, district_id: int) -> bool:
+    """Those who run a district's EST work: its reviewing coordinators, the city's admins."""
+    return s.is_admin_of(city_id) or district_id in s.reviewer_district_ids
+
+
+def _measure(s: Scope, action: str, measure: Measure) -> bool:
+    runs = _runs_district(s, measure.city_id, measure.district_id)
+    if action == VIEW:
+        return runs or _visible_measures(s).filter(pk=measure.pk).exists()
+    if action == CHANGE:
+        return runs
+    if action == PROGRESS:
+        return runs or measure.responsible_id in s.member_org_ids
+    return False
+
+
+def _meeting(s: Scope, action: str, meeting: Meeting) -> bool:
+    runs = _runs_district(s, meeting.district.city_id, meeting.district_id)
+    if action == VIEW:
+        return runs or _visible_meetings(s).filter(pk=meeting.pk).exists()
+    if action == CHANGE:
+        return runs and not meeting.closed
+    return False
+
+
+def _visible_measures(s: Scope) -> QuerySet[Measure]:
+    """Partners see the measures their organisation answers for or takes part in."""
+    if s.is_superuser:
+        return Measure.objects.all()
+    partner_measures = Measure.partners.through.objects.filter(
+        organisation_id__in=s.member_org_ids
+    ).values("measure_id")
+    return Measure.objects.filter(
+        Q(city_id__in=s.admin_city_ids)
+        | Q(district_id__in=s.reviewer_district_ids)
+        | Q(responsible_id__in=s.member_org_ids)
+        | Q(pk__in=partner_measures)
+    )
+
+
+def _visible_meetings(s: Scope) -> QuerySet[Meeting]:
+    """The meetings of districts one runs, and those one's organisation took part in."""
+    if s.is_superuser:
+        return Meeting.objects.all()
+    attended = Meeting.participants.through.objects.filter(
+        organisation_id__in=s.member_org_ids
+    ).values("meeting_id")
+    return Meeting.objects.filter(
+        Q(district__city_id__in=s.admin_city_ids)
+        | Q(district_id__in=s.reviewer_district_ids)
+        | Q(pk__in=attended)
+    )
+
+
+def runs_districts(user: Any) -> QuerySet[District]:
+    """The districts whose measures and meetings the user decides on."""
+    s = scope(user)
+    if s.is_superuser:
+        return District.objects.all()
+    return District.objects.filter(
+        Q(city_id__in=s.admin_city_ids) | Q(pk__in=s.reviewer_district_ids)
+    )
 
 
 # Lists -----------------------------------------------------------------------
@@ -344,6 +416,8 @@ _LISTS: dict[type[models.Model], Callable[[Scope], QuerySet[Any]]] = {
     PoliceArea: _in_cities(PoliceArea, "city_id"),
     Place: lambda s: _in_cities(Place, "district__city_id")(s).select_related("district__city"),
     Report: _visible_reports,
+    Measure: _visible_measures,
+    Meeting: _visible_meetings,
 }
 
 
