@@ -37,6 +37,7 @@ urlpatterns = [
     path("areas/", include("trygg.geo.urls")),
     path("reports/", include("trygg.reports.urls")),
     path("situation/", include("trygg.situation.urls")),
+    path("measures/", include("trygg.measures.urls")),
     path("open311/v2/", include("trygg.reports.open311_urls")),
     path("api/", api.urls),
     *auth_patterns,

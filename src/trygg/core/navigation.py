@@ -29,6 +29,10 @@ def menu_for(user: Any) -> list[MenuItem]:
         items.append(MenuItem("reports:mine", _("My reports")))
     if policy.is_reviewer(user) or policy.scope(user).grants:
         items.append(MenuItem("situation:picture", _("Situation picture")))
+    if policy.is_reviewer(user) or policy.scope(user).grants:
+        items.append(MenuItem("measures:list", _("Measures")))
+    if policy.runs_districts(user).exists():
+        items.append(MenuItem("measures:meetings", _("Meetings")))
     if policy.is_reviewer(user):
         items.append(MenuItem("reports:queue", _("Review")))
     if policy.administered_cities(user):
