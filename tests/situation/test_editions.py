@@ -114,3 +114,18 @@ def test_coordinators_land_on_the_weekly_picture_and_partners_on_the_overview(wo
 def test_the_page_offers_publishing_to_reviewers(world, login, name):
     text = login(world.people[name]).get(PAGE).content.decode()
     assert reverse("situation:publish") in text
+
+
+def test_a_hotspot_offers_a_measure_to_those_who_run_the_district(world, categories, login, week):
+    for n in range(12):
+        accepted(world, report(world, categories["klotter"], at(week, hour=8 + n % 12)))
+    query = {"district": world.alvsjo.pk, **week.query()}
+
+    anna = login(world.anna).get(PAGE, query).context["map_data"]["features"]
+    hot = [f for f in anna if f["properties"]["level"] == "hotspot"]
+    assert hot and all(f["properties"]["url"].startswith(reverse("measures:new")) for f in hot)
+
+    petra_sees = login(world.sara).get(PAGE, query).context["map_data"]["features"]
+    assert not any(
+        "url" in f["properties"] for f in petra_sees if f["properties"]["level"] == "hotspot"
+    )

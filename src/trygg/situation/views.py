@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from trygg.core import policy
 from trygg.geo import queries as geo_queries
@@ -42,6 +44,15 @@ def _boundaries(area: PictureArea, districts: list[Any], places: list[Any]) -> l
             },
         )
     return features
+
+
+def _measure_link(feature: dict[str, Any], district: int) -> dict[str, Any]:
+    """A hotspot that links to a new measure aimed at it; other cells as they are."""
+    if feature["properties"]["level"] != "hotspot":
+        return feature
+    query = urlencode({"district": district, "hotspot": json.dumps(feature["geometry"])})
+    link = {"url": reverse("measures:new") + "?" + query, "name": _("Create a measure here")}
+    return {**feature, "properties": {**feature["properties"], **link}}
 
 
 @login_required
@@ -81,6 +92,8 @@ def situation(request: HttpRequest) -> HttpResponse:
     places = figures.places_in(request.user, area)
     boundaries = _boundaries(area, districts, [area.place] if area.place else places)
     cells = [f for f in result.features if f["properties"]["level"] in ("heat", "hotspot")]
+    if area.district and policy.runs_districts(request.user).filter(pk=area.district.pk).exists():
+        cells = [_measure_link(f, area.district.pk) for f in cells]
     points = [f for f in result.features if f["properties"]["level"] in ("report", "cluster")]
     following = period.next()
     query = urlencode({**here, **period.query(), "category": selected}, doseq=True)
