@@ -65,7 +65,7 @@ def form_data(world, **fields):
 
 def error_of(body, field):
     """The error text shown beside one field of the form."""
-    found = re.search(rf'id="id_{field}_error">(.*?)</div>', body, re.S)
+    found = re.search(rf'id="id_{field}_error">(.*?)</ul>', body, re.S)
     return found.group(1) if found else ""
 
 
