@@ -152,7 +152,7 @@ def test_a_shorter_period_than_the_measures_own_is_refused(
 
     assert response.status_code == 400
     assert "weeks" in response.context["errors"]
-    assert "shorter than the measure's own period" in response.context["errors"]["weeks"][0]
+    assert "kortare än åtgärdens egen period" in response.context["errors"]["weeks"][0]
     assert 'aria-invalid="true"' in response.content.decode()
     assert client.get(evaluation_url(measure, weeks="x")).status_code == 400
     longer = client.get(evaluation_url(measure, weeks=6))

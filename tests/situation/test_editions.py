@@ -1,5 +1,6 @@
 """Publishing a picture for the meeting keeps it as it was; the next picture says what is new."""
 
+import datetime as dt
 import io
 
 import pypdfium2 as pdfium
@@ -10,6 +11,7 @@ from tests.reports.conftest import IN_ALVSJO_CENTRUM
 from tests.situation.test_page import at, report
 from tests.situation.test_page import week as week  # noqa: F401  (a fixture)
 from tests.situation.test_privacy import accepted
+from trygg.measures import services as measure_services
 from trygg.situation.models import Edition
 
 PAGE = reverse("situation:picture")
@@ -129,3 +131,12 @@ def test_a_hotspot_offers_a_measure_to_those_who_run_the_district(world, categor
     assert not any(
         "url" in f["properties"] for f in petra_sees if f["properties"]["level"] == "hotspot"
     )
+
+
+def test_the_start_page_flags_overdue_measures(world, categories, login, make_measure):
+    late = make_measure(start=dt.date(2026, 1, 5), due=dt.date(2026, 1, 30))
+    measure_services.measure_transition(measure=late, to="decided", by=world.anna)
+
+    text = login(world.anna).get(PAGE).content.decode()
+
+    assert "Försenade åtgärder" in text and late.title in text

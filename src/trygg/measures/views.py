@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trygg.core import policy
@@ -35,9 +35,9 @@ ACTIONS = {
     Status.PROPOSED: gettext_lazy("Propose again"),
     Status.DECIDED: gettext_lazy("Decide"),
     Status.IN_PROGRESS: gettext_lazy("Start the work"),
-    Status.DONE: gettext_lazy("Mark as done"),
+    Status.DONE: pgettext_lazy("measure", "Mark as done"),
     Status.FOLLOWED_UP: gettext_lazy("Mark as followed up"),
-    Status.REJECTED: gettext_lazy("Reject"),
+    Status.REJECTED: pgettext_lazy("measure", "Reject"),
     Status.POSTPONED: gettext_lazy("Postpone"),
 }
 

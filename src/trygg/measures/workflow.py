@@ -7,17 +7,17 @@ done; a postponed one may be taken up again. Every change is kept in the history
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    DECIDED = "decided", _("Decided")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    FOLLOWED_UP = "followed_up", _("Followed up")
-    REJECTED = "rejected", _("Rejected")
-    POSTPONED = "postponed", _("Postponed")
+    PROPOSED = "proposed", pgettext_lazy("measure", "Proposed")
+    DECIDED = "decided", pgettext_lazy("measure", "Decided")
+    IN_PROGRESS = "in_progress", pgettext_lazy("measure", "In progress")
+    DONE = "done", pgettext_lazy("measure", "Done")
+    FOLLOWED_UP = "followed_up", pgettext_lazy("measure", "Followed up")
+    REJECTED = "rejected", pgettext_lazy("measure", "Rejected")
+    POSTPONED = "postponed", pgettext_lazy("measure", "Postponed")
 
 
 NEXT = {

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from trygg.core import policy
 from trygg.geo import queries as geo_queries
+from trygg.measures import queries as measure_queries
 from trygg.reports import queries as report_queries
 from trygg.situation import areas, editions, figures, privacy, queries
 from trygg.situation.areas import PictureArea
@@ -121,6 +122,11 @@ def situation(request: HttpRequest) -> HttpResponse:
         may_publish=shown.exact
         and editions.reviews_all(request.user, area.city.pk, area.district_ids),
         publish_url=reverse("situation:publish") + "?" + query,
+        overdue_measures=list(
+            measure_queries.overdue(request.user, today)
+            .filter(district_id__in=area.district_ids)
+            .select_related("responsible")[:10]
+        ),
         waiting=report_queries.waiting(user=request.user)
         if policy.is_reviewer(request.user)
         else None,
