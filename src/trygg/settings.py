@@ -164,6 +164,8 @@ DEFAULT_FROM_EMAIL = config.env_str("TRYGG_EMAIL_FROM", "Trygg <noreply@trygg.in
 
 # Base-map tiles come from outside; data layers must render without them (empty = no tiles).
 TRYGG_TILE_URL = config.env_str("TRYGG_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Where links in e-mails (the weekly measures digest) point.
+TRYGG_SITE_URL = config.env_str("TRYGG_SITE_URL", "http://localhost:8000")
 TRYGG_TILE_ATTRIBUTION = config.env_str("TRYGG_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 TRYGG_MAX_IMPORT_BYTES = config.env_int("TRYGG_MAX_IMPORT_BYTES", 20 * 1024 * 1024)
 TRYGG_MAX_PHOTO_BYTES = config.env_int("TRYGG_MAX_PHOTO_BYTES", 10 * 1024 * 1024)

@@ -16,6 +16,7 @@ from shapely.ops import unary_union
 
 from trygg.core.models import Membership, Organisation, OrganisationKind, Role, User
 from trygg.demo import geography
+from trygg.demo.measures import measures_generate
 from trygg.demo.reports import REPORT_PERIOD, reports_generate
 from trygg.geo.models import City, District, Locality
 from trygg.geo.services import AreaLevel, areas_import
@@ -188,9 +189,11 @@ def load_demo() -> bool:
             Membership.objects.get_or_create(
                 user=user, organisation=organisations[demo_user.organisation], role=role
             )
+    # One day for both: the measures' dates and the effects in the reports must agree.
+    today = timezone.localdate()
     if not Report.objects.filter(city=city).exists():
-        today = timezone.localdate()
         reports_generate(city=city, start=today - REPORT_PERIOD, end=today)
+    measures_generate(city=city, today=today)
     if not Open311Client.objects.filter(key_digest=open311_key_digest(DEMO_OPEN311_KEY)).exists():
         open311_client_create(city=city, name="Demoappen (Open311)", key=DEMO_OPEN311_KEY)
     return created
