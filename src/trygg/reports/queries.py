@@ -132,23 +132,36 @@ def reporting_effort(*, user: Any, weeks: list[dt.date], district_ids: list[int]
     """Who reported or sent a nil return, per organisation, district and ISO week (Monday)."""
     if not weeks:
         return []
-    start, end = _day_start(min(weeks)), _day_start(max(weeks) + dt.timedelta(days=7))
+    first, stop = min(weeks), max(weeks) + dt.timedelta(days=7)
+    # Counted in the database, one filtered count per local week: the week's bounds are
+    # instants computed here, so SQLite and PostgreSQL need no time-zone arithmetic.
+    mondays: list[dt.date] = []
+    monday = first - dt.timedelta(days=first.weekday())
+    while monday < stop:
+        mondays.append(monday)
+        monday += dt.timedelta(days=7)
+    bounds = [_day_start(max(m, first)) for m in mondays] + [_day_start(stop)]
+    per_week = {
+        f"week_{k}": Count("pk", filter=Q(created_at__gte=bounds[k], created_at__lt=bounds[k + 1]))
+        for k in range(len(mondays))
+    }
     counted = (
         policy.visible(user, Report)
         .filter(
             district_id__in=district_ids,
             organisation__isnull=False,
-            created_at__gte=start,
-            created_at__lt=end,
+            created_at__gte=bounds[0],
+            created_at__lt=bounds[-1],
         )
-        .values("organisation__name", "district__name", "created_at")
+        .order_by()
+        .values("organisation__name", "district__name")
+        .annotate(**per_week)
     )
     tally: dict[tuple[str, str, dt.date], int] = {}
     for row in counted:
-        day = timezone.localdate(row["created_at"])
-        monday = day - dt.timedelta(days=day.weekday())
-        key = (row["organisation__name"], row["district__name"], monday)
-        tally[key] = tally.get(key, 0) + 1
+        for k, monday in enumerate(mondays):
+            if n := row[f"week_{k}"]:
+                tally[(row["organisation__name"], row["district__name"], monday)] = n
     nils = NilReturn.objects.filter(district_id__in=district_ids, week__in=weeks).values_list(
         "organisation__name", "district__name", "week"
     )
