@@ -12,6 +12,7 @@ from django.utils import translation
 
 from trygg.situation.queries import Events, day_number
 from trygg.situation.repeats import (
+    MAX_EVENTS,
     MIN_EVENTS,
     SPACE_EDGES_M,
     TIME_EDGES_DAYS,
@@ -319,3 +320,15 @@ def test_the_partial_says_when_there_are_too_few_events():
         "situation/partials/near_repeat.html", {"repeats": result, "below": "<3"}
     )
     assert "Too few events" in html and "<table" not in html
+
+
+def test_a_very_large_year_is_tested_on_a_stable_sample():
+    """Ten thousand burglaries: a sample of MAX_EVENTS is tested, the same one every time."""
+    n = 10_000
+    events = make_events(*uniform(np.random.default_rng(3), n))
+    first = near_repeats(events, categories=REPEAT_PRONE, end=END, minimum_shown=None)
+    again = near_repeats(events, categories=REPEAT_PRONE, end=END, minimum_shown=None)
+
+    assert first.tested == MAX_EVENTS and first.n_events == n
+    assert first.cells == again.cells
+    assert sum(c.observed for c in first.cells) <= MAX_EVENTS * (MAX_EVENTS - 1) // 2

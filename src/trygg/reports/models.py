@@ -192,6 +192,8 @@ class Report(models.Model):
             # The situation picture's cache asks for the city's latest change on every view.
             models.Index(fields=["city", "updated_at"]),
             models.Index(fields=["district", "occurred_from"]),
+            # The reporting effort counts what each organisation sent in a district by week.
+            models.Index(fields=["district", "created_at"]),
             models.Index(fields=["category", "occurred_from"]),
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["answer_due_at"]),

@@ -84,6 +84,11 @@ ALPHA = 0.05
 # A significant ratio of 1.05 over hundreds of pairs is real but of no use to a meeting.
 ELEVATED_RATIO = 1.2
 MIN_EVENTS = 20
+# Pairs grow with the square of the events: a city's year of burglaries (tens of
+# thousands, tens of millions of pairs within 400 m) would take a minute. Above this a
+# seeded random sample is tested; thinning events thins observed and expected pairs
+# alike, so the Knox ratios keep their meaning, at the cost of some power.
+MAX_EVENTS = 2000
 # Pairs within the largest distance band: below this the near cells hold a handful of pairs
 # each and the permutation p-values cannot get small.
 MIN_NEAR_PAIRS = 20
@@ -129,6 +134,8 @@ class NearRepeats:
     pattern: bool = False
     iterations: int = ITERATIONS
     window_days: int = WINDOW_DAYS
+    # How many of the events were tested when there were too many for all: see MAX_EVENTS.
+    tested: int | None = None
 
     @property
     def table(self) -> list[tuple[str, list[NearRepeatCell]]]:
@@ -218,6 +225,11 @@ def near_repeats(
     y = np.ascontiguousarray(events.y[keep][order], dtype=np.float64)
     day = np.ascontiguousarray(events.day[keep][order], dtype=np.int64)
     n = int(x.size)
+    tested = None
+    if n > MAX_EVENTS:
+        pick = np.sort(np.random.default_rng(_seed(x, y, day)).choice(n, MAX_EVENTS, replace=False))
+        x, y, day = x[pick], y[pick], day[pick]
+        tested = MAX_EVENTS
 
     names = tuple(sorted(categories.values(), key=str.casefold))
     n_shown = n if minimum_shown is None or not 0 < n < minimum_shown else None
@@ -287,6 +299,7 @@ def near_repeats(
         sentence=_sentence(result, confirmed, bool(elevated.any()), names, shown),
         too_few=False,
         pattern=bool(confirmed.any()),
+        tested=tested,
     )
 
 
