@@ -261,3 +261,27 @@ def test_pooling_weighs_measures_by_the_inverse_of_their_variance():
     assert pooled.log_res == pytest.approx(mean)
     assert pooled.se == pytest.approx((1 / sum(weights)) ** 0.5)
     assert pooled.ci_low < pooled.res < pooled.ci_high
+
+
+def test_every_viewer_gets_the_same_verdict_and_partners_no_small_counts(
+    world, categories, login, make_measure, start
+):
+    """Anna cannot read Hägersten's reports one by one, yet they are counted for her too."""
+    graffiti = categories["klotter"]
+    measure = make_measure(comparison_district=world.hagersten, **six_weeks(start))
+    plant(world, graffiti, start, before=30, after=2)
+    plant(world, graffiti, start, before=20, after=20, where=IN_HAGERSTEN, police=True)
+
+    pages = {
+        name: login(world.people[name]).get(evaluation_url(measure))
+        for name in ("anna", "petra", "rut")
+    }
+
+    verdicts = {
+        name: page.context["evaluation"].result.effect.verdict.code for name, page in pages.items()
+    }
+    assert verdicts == dict.fromkeys(pages, "fall_likely_real")
+    assert not pages["anna"].context["counts_hidden"]
+    # The property owner answers for the measure but does not run the district: 2 is too few.
+    assert pages["rut"].context["counts_hidden"]
+    assert 'data-area="target"' not in pages["rut"].content.decode()

@@ -19,9 +19,9 @@ def test_an_unchanged_picture_comes_from_the_cache(
     report(world, categories["klotter"], at(week))
     anna = login(world.anna)
     assert total(anna, world, week) == 1
-    # The second view reads the session, the user, the areas, the waiting reviews, the last
-    # edition and the fingerprint; no reports.
-    with django_assert_max_num_queries(18) as captured:
+    # The second view reads the session, the user, the areas, the waiting reviews, overdue
+    # measures, the last edition and the fingerprint; no reports.
+    with django_assert_max_num_queries(21) as captured:
         assert total(anna, world, week) == 1
     assert not any("reports_report_places" in q["sql"] for q in captured.captured_queries)
 

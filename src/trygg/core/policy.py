@@ -374,6 +374,20 @@ def _visible_meetings(s: Scope) -> QuerySet[Meeting]:
     )
 
 
+def aggregated_reports(user: Any, city_id: int) -> QuerySet[Report]:
+    """Every report of a city the user works in, to be counted, never listed.
+
+    Judging a measure compares its area with a comparison district and a buffer whose
+    reports the user may not read one by one; counts per area and period, the same for
+    every viewer, are what the evaluation of a measure shows. Small counts are hidden
+    from those who do not run the district, as in the situation picture.
+    """
+    s = scope(user)
+    if not s.sees_city(city_id):
+        return Report.objects.none()
+    return Report.objects.filter(city_id=city_id)
+
+
 def runs_districts(user: Any) -> QuerySet[District]:
     """The districts whose measures and meetings the user decides on."""
     s = scope(user)

@@ -234,7 +234,12 @@ def evaluation_of(
             ring = None
     if ring is not None:
         found = queries.events(
-            user=user, district_ids=touching, clip=ring, period=span, categories=category_ids
+            user=user,
+            district_ids=touching,
+            clip=ring,
+            period=span,
+            categories=category_ids,
+            counted_in_city=measure.city_id,
         )
         buffer = _split(found.select(found.spot), before, days)
 
@@ -243,7 +248,11 @@ def evaluation_of(
     comparison: Counts | None = None
     if comparison_district is not None:
         found = queries.events(
-            user=user, district_ids=[comparison_district.pk], period=span, categories=category_ids
+            user=user,
+            district_ids=[comparison_district.pk],
+            period=span,
+            categories=category_ids,
+            counted_in_city=measure.city_id,
         )
         comparison = _split(found, before, days)
     else:
@@ -303,14 +312,29 @@ def _target_counts(
     if measure.target_area:
         inside = [pk for pk, s in shapes.items() if s.intersection(outline).area > _OVERLAP_M2]
         found = queries.events(
-            user=user, district_ids=inside, clip=outline, period=span, categories=category_ids
+            user=user,
+            district_ids=inside,
+            clip=outline,
+            period=span,
+            categories=category_ids,
+            counted_in_city=measure.city_id,
         )
         return _split(found.select(found.spot), before, days)
     if measure.place_id is not None:
-        found = queries.events(user=user, place=measure.place, period=span, categories=category_ids)
+        found = queries.events(
+            user=user,
+            place=measure.place,
+            period=span,
+            categories=category_ids,
+            counted_in_city=measure.city_id,
+        )
         return _split(found, before, days)
     found = queries.events(
-        user=user, district_ids=[measure.district_id], period=span, categories=category_ids
+        user=user,
+        district_ids=[measure.district_id],
+        period=span,
+        categories=category_ids,
+        counted_in_city=measure.city_id,
     )
     return _split(found, before, days)
 
@@ -333,6 +357,7 @@ def _suggest(
         district_ids=[measure.district_id, *candidates],
         period=span,
         categories=category_ids,
+        counted_in_city=measure.city_id,
     )
     in_before = found.day < queries.day_number(before.end)
     own = int(np.count_nonzero(in_before & (found.district == measure.district_id)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -198,13 +199,34 @@ def measure_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = effects.evaluation_of(
         user=request.user, measure=measure, today=timezone.localdate(), weeks=weeks
     )
-    context.update(evaluation=evaluation, weeks_value=weeks, map_data=_map_data(evaluation))
+    context.update(
+        evaluation=evaluation,
+        weeks_value=weeks,
+        map_data=_map_data(evaluation),
+        counts_hidden=_counts_hidden(request.user, measure, evaluation),
+        minimum=settings.TRYGG_MIN_SHARED_COUNT,
+    )
     if evaluation.result is not None and evaluation.comparison_district is not None:
         context["words"] = effect_words(
             evaluation.result.effect, evaluation.comparison_district.name
         )
         context["displacement_words"] = displacement_words(evaluation.result.displacement_verdict)
     return render(request, "measures/evaluation.html", context)
+
+
+def _counts_hidden(user: Any, measure: Measure, evaluation: Any) -> bool:
+    """Whether the counts are too small to show to someone who does not run the district.
+
+    The counts cover every report of the areas (see ``policy.aggregated_reports``); like
+    the situation picture, a partner sees none below the minimum, nor the figures they
+    could be worked back from, only the verdict in words.
+    """
+    if policy.runs_districts(user).filter(pk=measure.district_id).exists():
+        return False
+    minimum = settings.TRYGG_MIN_SHARED_COUNT
+    areas = [evaluation.target, evaluation.buffer, evaluation.comparison]
+    counts = [n for a in areas if a is not None for n in (a.before, a.after)]
+    return any(0 < n < minimum for n in counts)
 
 
 @login_required

@@ -83,9 +83,19 @@ def counted_reports(
     place: Place | None = None,
     period: Period,
     categories: Iterable[int] = (),
+    counted_in_city: int | None = None,
 ) -> QuerySet[Report]:
-    """The reports the user may see that count in the picture of this area and period."""
-    query = policy.visible(user, Report).filter(
+    """The reports the user may see that count in the picture of this area and period.
+
+    With ``counted_in_city``, every report of that city, to be counted only (see
+    ``policy.aggregated_reports``).
+    """
+    base = (
+        policy.visible(user, Report)
+        if counted_in_city is None
+        else policy.aggregated_reports(user, counted_in_city)
+    )
+    query = base.filter(
         status__in=COUNTED,
         occurred_from__gte=day_start(period.start),
         occurred_from__lt=day_start(period.end),
@@ -108,13 +118,19 @@ def events(
     clip: BaseGeometry | None = None,
     period: Period,
     categories: Iterable[int] = (),
+    counted_in_city: int | None = None,
 ) -> Events:
     """The counted reports of an area and period as arrays, fetched with one query.
 
     ``clip`` (SWEREF 99 TM) keeps only the reports placed inside it: a drawn area.
     """
     query = counted_reports(
-        user=user, district_ids=district_ids, place=place, period=period, categories=categories
+        user=user,
+        district_ids=district_ids,
+        place=place,
+        period=period,
+        categories=categories,
+        counted_in_city=counted_in_city,
     )
     if clip is not None:
         xmin, ymin, xmax, ymax = clip.bounds
