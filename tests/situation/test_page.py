@@ -212,3 +212,15 @@ def test_a_custom_span_is_shown_and_its_links_keep_the_length(world, categories,
     assert response.context["picture"].total == 1
     earlier = (first - dt.timedelta(days=3)).isoformat()
     assert f"start={earlier}" in response.context["previous_url"]
+
+
+def test_a_lone_report_on_a_quiet_week_is_no_hotspot(world, categories, login, week):
+    """Against an empty district one report is 'significant'; a hotspot needs a few together."""
+    report(world, categories["klotter"], at(week))
+    alone = picture_of(login(world.anna), world, week).context["picture"]
+    assert alone.heat_cells > 0 and alone.hotspot_cells == 0
+
+    for n in range(5):
+        report(world, categories["klotter"], at(week, hour=9 + n))
+    together = picture_of(login(world.anna), world, week).context["picture"]
+    assert together.hotspot_cells > 0

@@ -26,6 +26,9 @@ CELL_M = 100.0
 KDE_BANDWIDTH_M = 200.0
 GI_BAND_M = 300.0
 FDR_Q = 0.05
+# On a quiet week a lone report stands out against an almost empty district and Gi* calls
+# its surroundings significant; a hotspot needs at least this many reports within the band.
+MIN_HOTSPOT_EVENTS = 4
 # Heat cells below this share of the peak are left off the map: they would only tint the ground.
 HEAT_THRESHOLD = 0.05
 TREND_WEEKS = 12
@@ -331,7 +334,9 @@ def _grid_layers(
     if binned[mask].sum() > 0:
         gi = gi_star(binned, grain.cell, grain.band, mask=mask)
         z = np.nan_to_num(gi.z, nan=0.0)
-        hot = fdr(gi.p, FDR_Q) & (z > 0)
+        # Binary weights: G*_i is the share of all events within the band of cell i.
+        nearby = np.nan_to_num(gi.g, nan=0.0) * binned[mask].sum()
+        hot = fdr(gi.p, FDR_Q) & (z > 0) & (nearby >= MIN_HOTSPOT_EVENTS - 0.5)
         features += _hotspot_outlines(grid, hot)
     return features, int(np.count_nonzero(heat)), int(np.count_nonzero(hot))
 
