@@ -285,3 +285,17 @@ def test_every_viewer_gets_the_same_verdict_and_partners_no_small_counts(
     # The property owner answers for the measure but does not run the district: 2 is too few.
     assert pages["rut"].context["counts_hidden"]
     assert 'data-area="target"' not in pages["rut"].content.decode()
+
+
+def test_a_partner_is_not_told_the_small_counts_in_words_either(
+    world, categories, login, make_measure, start
+):
+    graffiti = categories["klotter"]
+    measure = make_measure(comparison_district=world.hagersten, **six_weeks(start))
+    plant(world, graffiti, start, before=2, after=1)
+
+    page = login(world.rut).get(evaluation_url(measure))
+
+    words = page.context["words"]
+    assert page.context["counts_hidden"] and words["label"] == "För få händelser"
+    assert not any(ch.isdigit() for ch in words["sentence"])

@@ -325,3 +325,25 @@ def test_a_new_hotspot_comes_with_its_places_and_a_measure_link(
     page = login(world.anna).get(url(meeting)).content.decode()
     assert "hotspot=" in page
     assert situation["url"] in page.replace("&amp;", "&")
+
+
+def test_a_participant_does_not_see_the_closers_reports_in_the_frozen_agenda(
+    world, categories, login, this_week
+):
+    """The agenda was frozen as Anna saw it; SL may not read a report not yet let through."""
+    report(world, categories["narkotika"], timezone.now() - dt.timedelta(minutes=1))
+    anna = login(world.anna)
+    services.meeting_update(meeting=this_week, by=world.anna, participants=[world.orgs["sl"]])
+    anna.post(url(this_week, "measures:meeting_close"))
+    this_week.refresh_from_db()
+    assert this_week.closed and this_week.agenda["new_reports"]["items"]
+
+    sara = login(world.sara)
+    page = sara.get(url(this_week)).content.decode()
+    pdf = sara.get(url(this_week, "measures:meeting_pdf"))
+
+    assert 'data-reports="new"' not in page
+    assert "Enskilda rapporter visas bara" in page
+    text = "".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(pdf.content))
+    assert "Narkotikahandel" not in text
+    assert bytes(this_week.pdf) != pdf.content

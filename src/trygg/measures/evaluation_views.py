@@ -211,6 +211,11 @@ def measure_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
             evaluation.result.effect, evaluation.comparison_district.name
         )
         context["displacement_words"] = displacement_words(evaluation.result.displacement_verdict)
+        if context["counts_hidden"] and evaluation.result.effect.verdict.code == ev.TOO_FEW_EVENTS:
+            # The usual sentence quotes the counts the table leaves out.
+            context["words"]["sentence"] = _(
+                "There were too few reports before and after to tell an effect from chance."
+            )
     return render(request, "measures/evaluation.html", context)
 
 

@@ -134,7 +134,7 @@ def _page(
 ) -> HttpResponse:
     may_change = policy.can(request.user, policy.CHANGE, meeting)
     if meeting.closed:
-        agenda = meetings.labelled(meeting.agenda)
+        agenda = meetings.labelled(_for_reader(request.user, meeting, meeting.agenda))
     else:
         agenda = meetings.labelled(meetings.agenda(meeting, request.user, timezone.localdate()))
     situation = agenda.get("situation", {})
@@ -173,6 +173,19 @@ def _page(
         "map_data": _map_data(meeting, places, focus, hotspots),
     }
     return render(request, "measures/meeting.html", context, status=status)
+
+
+# The frozen agenda lists single reports as the one who closed the meeting saw them.
+REPORT_SECTIONS = ("overdue_reports", "new_reports")
+
+
+def _for_reader(user: Any, meeting: Meeting, agenda: dict[str, Any]) -> dict[str, Any]:
+    """The stored agenda without its single reports for a participant who does not run the
+    district: they may see reports only as the policy lets them, not as the closer did."""
+    if policy.runs_districts(user).filter(pk=meeting.district_id).exists():
+        return agenda
+    hidden = {"items": [], "more": 0, "hidden": True}
+    return {**agenda, **{name: hidden for name in REPORT_SECTIONS if name in agenda}}
 
 
 @login_required
@@ -237,8 +250,13 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes as a PDF: as frozen for a closed meeting, a draft for an open one."""
     meeting = _meeting(request, pk)
-    if meeting.closed and meeting.pdf:
+    reader_agenda = _for_reader(request.user, meeting, meeting.agenda) if meeting.closed else None
+    if meeting.closed and meeting.pdf and reader_agenda is meeting.agenda:
         pdf = bytes(meeting.pdf)
+        name = "protokoll"
+    elif meeting.closed:
+        with translation.override("sv"):
+            pdf = minutes_pdf(meeting, reader_agenda, generated_at=meeting.closed_at)
         name = "protokoll"
     else:
         with translation.override("sv"):
