@@ -397,3 +397,16 @@ def test_it_wants_both_buffer_counts():
 
 def test_its_doctests_pass():
     assert doctest.testmod(evaluation, raise_on_error=False).failed == 0
+
+
+def test_the_difference_in_differences_of_rates_has_a_poisson_interval():
+    """Worked by hand: rates 30/56 → 5/56 against 20/56 → 20/56 per day."""
+    found = relative_effect_size(30, 5, 20, 20, before_days=56, after_days=56)
+    did = (5 - 30) / 56 - (20 - 20) / 56
+    se = math.sqrt((30 + 20) / 56**2 + (5 + 20) / 56**2)
+    z = stats.norm.ppf(0.975)
+    assert found.rate_difference_in_differences == pytest.approx(did)
+    assert (found.rate_did_ci_low, found.rate_did_ci_high) == pytest.approx(
+        (did - z * se, did + z * se)
+    )
+    assert found.rate_did_ci_high < 0

@@ -299,3 +299,21 @@ def test_a_partner_is_not_told_the_small_counts_in_words_either(
     words = page.context["words"]
     assert page.context["counts_hidden"] and words["label"] == "För få händelser"
     assert not any(ch.isdigit() for ch in words["sentence"])
+
+
+def test_the_difference_in_differences_is_shown_with_its_interval(
+    world, categories, login, make_measure, start
+):
+    graffiti = categories["klotter"]
+    measure = make_measure(comparison_district=world.hagersten, **six_weeks(start))
+    plant(world, graffiti, start, before=30, after=5)
+    plant(world, graffiti, start, before=20, after=20, where=IN_HAGERSTEN, police=True)
+
+    page = login(world.anna).get(evaluation_url(measure))
+
+    expected = relative_effect_size(30, 5, 20, 20, before_days=56, after_days=56)
+    low, high = page.context["evaluation"].did_interval_per_week
+    assert (low, high) == pytest.approx(
+        (expected.rate_did_ci_low * 7, expected.rate_did_ci_high * 7)
+    )
+    assert "rapporter per vecka (95 % konfidensintervall" in page.content.decode()

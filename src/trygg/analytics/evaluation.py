@@ -123,6 +123,10 @@ class EffectEstimate:
         ``(target_rate_after - target_rate_before) -
         (comparison_rate_after - comparison_rate_before)`` in events per
         day; negative means the target fell by more (or rose by less).
+    rate_did_ci_low, rate_did_ci_high : float
+        Its confidence interval, from the four counts' Poisson variances
+        (``Var(n / t) = n / t²``, times the overdispersion) summed, on the
+        normal approximation.
     target_expected_after : float or None
         ``a d / c``, the target count expected after the start had it
         followed the comparison area; None when ``c = 0``.
@@ -162,6 +166,8 @@ class EffectEstimate:
     comparison_rate_before: float
     comparison_rate_after: float
     rate_difference_in_differences: float
+    rate_did_ci_low: float
+    rate_did_ci_high: float
     target_expected_after: float | None
     overdispersion: float
     confidence_level: float
@@ -431,6 +437,8 @@ def relative_effect_size(
         )
 
     rate_a, rate_b, rate_c, rate_d = a / t0, b / t1, c / t0, d / t1
+    did = (rate_b - rate_a) - (rate_d - rate_c)
+    did_se = math.sqrt(dispersion * ((a + c) / t0**2 + (b + d) / t1**2))
     return EffectEstimate(
         target_before=a,
         target_after=b,
@@ -452,7 +460,9 @@ def relative_effect_size(
         target_rate_after=rate_b,
         comparison_rate_before=rate_c,
         comparison_rate_after=rate_d,
-        rate_difference_in_differences=(rate_b - rate_a) - (rate_d - rate_c),
+        rate_difference_in_differences=did,
+        rate_did_ci_low=did - z_crit * did_se,
+        rate_did_ci_high=did + z_crit * did_se,
         target_expected_after=a * d / c if c > 0 else None,
         overdispersion=dispersion,
         confidence_level=level,

@@ -136,6 +136,13 @@ class Evaluation:
             return None
         return self.result.effect.rate_difference_in_differences * 7
 
+    @property
+    def did_interval_per_week(self) -> tuple[float, float] | None:
+        if self.result is None:
+            return None
+        effect = self.result.effect
+        return effect.rate_did_ci_low * 7, effect.rate_did_ci_high * 7
+
 
 def own_days(measure: Measure) -> int:
     """The measure's own period in days, start and due both included."""
