@@ -70,6 +70,7 @@ def test_the_csv_holds_the_pages_figures(world, categories, login, busy_week):
         "Totalt",
         "Kategorier",
         "Platser",
+        "Gator",
         "Veckotrend",
         "Veckodag och timme",
         "Rapporteringsinsats",

@@ -224,3 +224,21 @@ def test_a_lone_report_on_a_quiet_week_is_no_hotspot(world, categories, login, w
         report(world, categories["klotter"], at(week, hour=9 + n))
     together = picture_of(login(world.anna), world, week).context["picture"]
     assert together.hotspot_cells > 0
+
+
+def test_streets_with_the_most_reports_are_listed(world, categories, login, week):
+    for n in range(3):
+        report(
+            world,
+            categories["klotter"],
+            at(week, hour=8 + n),
+            where=IN_ALVSJO,
+            precision=Precision.STREET,
+            address="Götalandsvägen",
+        )
+    report(world, categories["klotter"], at(week), where=IN_ALVSJO, address="Ej gata")
+
+    page = picture_of(login(world.anna), world, week)
+
+    assert page.context["streets"] == [("Götalandsvägen", 3)]
+    assert "Gator med flest rapporter" in page.content.decode()

@@ -92,6 +92,8 @@ def _rows(figures: Figures) -> list[list[Any]]:
     ]
     rows += [[], [_("Places")], [_("Place"), _("Reports")]]
     rows += [[name, n(count)] for name, count in figures.places]
+    rows += [[], [_("Streets")], [_("Street"), _("Reports")]]
+    rows += [[name, n(count)] for name, count in figures.streets]
     rows += [[], [_("Weekly trend")], [_("Week"), _("Reports"), _("Same week last year")]]
     rows += [
         [

@@ -59,6 +59,8 @@ class Figures:
     picture: picture.Picture
     # Places by count, small counts suppressed for those who may not see them exactly.
     places: list[tuple[str, int | None]]
+    # Streets (addresses of reports placed at street precision) by count; none for a drawn area.
+    streets: list[tuple[str, int | None]]
     exact: bool
     minimum: int
     effort_weeks: list[Any]
@@ -197,11 +199,24 @@ def _figures(
         for c in what.categories
         if c.repeat_prone and (not what.selected or c.pk in what.selected)
     }
+    streets = (
+        []
+        if area.clip is not None
+        else queries.top_streets(
+            user=user,
+            district_ids=area.district_ids,
+            place=area.place,
+            period=period,
+            categories=what.selected,
+            limit=place_limit,
+        )
+    )
     exact = Figures(
         asked=what,
         period=period,
         picture=result,
         places=list(counted),
+        streets=list(streets),
         exact=True,
         minimum=settings.TRYGG_MIN_SHARED_COUNT,
         effort_weeks=weeks,
@@ -241,6 +256,7 @@ def for_partners(exact: Figures, *, near_repeats: repeats.NearRepeats | None) ->
         exact,
         picture=result,
         places=[(name, privacy.suppress_one(n, minimum)) for name, n in exact.places],
+        streets=[(name, privacy.suppress_one(n, minimum)) for name, n in exact.streets],
         exact=False,
         near_repeats=near_repeats,
         ranking=ranking.suppressed(exact.ranking, minimum),

@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from trygg.core import policy
 from trygg.geo import queries as geo_queries
 from trygg.geo.models import District, Place
-from trygg.reports.models import SPOT_PRECISIONS, Report
+from trygg.reports.models import SPOT_PRECISIONS, Precision, Report
 from trygg.reports.workflow import COUNTED
 from trygg.situation.periods import Period
 
@@ -239,6 +239,29 @@ def top_places(
         .order_by("-n", "places__name")[:limit]
     )
     return [(row["places__name"], row["n"]) for row in rows]
+
+
+def top_streets(
+    *,
+    user: Any,
+    district_ids: Iterable[int],
+    place: Place | None,
+    period: Period,
+    categories: Iterable[int] = (),
+    limit: int = 5,
+) -> list[tuple[str, int]]:
+    """The streets with the most counted reports placed at street precision, by their address."""
+    rows = (
+        counted_reports(
+            user=user, district_ids=district_ids, place=place, period=period, categories=categories
+        )
+        .filter(precision=Precision.STREET)
+        .exclude(address="")
+        .values("address")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "address")[:limit]
+    )
+    return [(row["address"], row["n"]) for row in rows]
 
 
 def situation_districts(*, user: Any) -> QuerySet[District]:

@@ -130,6 +130,7 @@ def situation(request: HttpRequest) -> HttpResponse:
         waiting=report_queries.waiting(user=request.user)
         if policy.is_reviewer(request.user)
         else None,
+        streets=shown.streets,
         trend_chart=shown.trend_chart,
         weekday_chart=shown.weekday_chart,
         ranking=shown.ranking,
