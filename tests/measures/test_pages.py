@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from tests.reports.conftest import IN_ALVSJO_CENTRUM
+from tests.situation.test_page import report as make_report
 from trygg.measures import queries, services
 from trygg.measures.models import Measure
 from trygg.measures.workflow import Status
@@ -421,3 +422,18 @@ def test_the_public_status_page_names_the_measure_but_no_one(world, categories, 
     assert "Ny belysning i gångtunneln" in body
     for name in ("Rut", "Anna", "Testsson", "Fastighets AB Centrum"):
         assert name not in body
+
+
+def test_ticked_reports_in_the_queue_become_one_measure(world, categories, login):
+    ticked = [
+        make_report(world, categories["klotter"], timezone.now() - dt.timedelta(hours=n))
+        for n in (1, 2)
+    ]
+    anna = login(world.anna)
+    queue = anna.get(reverse("reports:queue")).content.decode()
+    assert 'form="measure-from-reports"' in queue
+
+    form = anna.get(reverse("measures:new"), {"report": [r.pk for r in ticked]})
+
+    assert form.status_code == 200
+    assert {r.pk for r in form.context["linked_reports"]} == {r.pk for r in ticked}
