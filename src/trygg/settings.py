@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "trygg.reports",
     "trygg.situation",
     "trygg.measures",
+    "trygg.walks",
     "simple_history",
     "ninja",
 ]

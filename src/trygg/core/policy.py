@@ -31,6 +31,7 @@ from trygg.core.models import (
 )
 from trygg.geo.models import City, District, Place, PoliceArea
 from trygg.measures.models import Measure, Meeting
+from trygg.walks.models import Finding, Walk
 from trygg.reports.models import Report
 
 M = TypeVar("M", bound=models.Model)
@@ -44,6 +45,9 @@ REVIEW = "review"
 IMPORT_REPORTS = "import_reports"
 # Measures: carry one out (set it in progress or done, note progress) or decide it.
 PROGRESS = "progress"
+# Safety walks: note findings on a walk; answer a finding assigned to one's organisation.
+RECORD = "record"
+ANSWER = "answer"
 
 # Organisations whose membership lists are nobody else's business: a district
 # coordinator may neither read nor change them.
@@ -307,6 +311,8 @@ _RULES: dict[type[models.Model], Callable[[Scope, str, Any], bool]] = {
     Report: _report,
     Measure: lambda s, action, m: _measure(s, action, m),
     Meeting: lambda s, action, m: _meeting(s, action, m),
+    Walk: lambda s, action, w: _walk(s, action, w),
+    Finding: lambda s, action, f: _finding(s, action, f),
 }
 
 
@@ -388,6 +394,51 @@ def aggregated_reports(user: Any, city_id: int) -> QuerySet[Report]:
     return Report.objects.filter(city_id=city_id)
 
 
+# Safety walks ------------------------------------------------------------------
+
+
+def _walk(s: Scope, action: str, walk: Walk) -> bool:
+    runs = _runs_district(s, walk.city_id, walk.district_id)
+    if action == CHANGE:
+        return runs
+    invited = runs or walk.invited.filter(pk__in=s.member_org_ids).exists()
+    if action == VIEW:
+        return invited
+    if action == RECORD:
+        return invited and not walk.published
+    return False
+
+
+def _finding(s: Scope, action: str, finding: Finding) -> bool:
+    if action == ANSWER:
+        return finding.owner_id is not None and finding.owner_id in s.member_org_ids
+    return _walk(s, action, finding.walk)
+
+
+def _visible_walks(s: Scope) -> QuerySet[Walk]:
+    """The walks of districts one runs, and those one's organisation is invited to."""
+    if s.is_superuser:
+        return Walk.objects.all()
+    invited = Walk.invited.through.objects.filter(organisation_id__in=s.member_org_ids).values(
+        "walk_id"
+    )
+    return Walk.objects.filter(
+        Q(city_id__in=s.admin_city_ids)
+        | Q(district_id__in=s.reviewer_district_ids)
+        | Q(pk__in=invited)
+    )
+
+
+def _visible_findings(s: Scope) -> QuerySet[Finding]:
+    """The findings of walks one sees, and those assigned to one's organisation."""
+    return Finding.objects.filter(Q(walk__in=_visible_walks(s)) | Q(owner_id__in=s.member_org_ids))
+
+
+def public_walks() -> QuerySet[Walk]:
+    """Walks whose protocol is published: anyone may read them, without personal data."""
+    return Walk.objects.filter(status=Walk.Status.PUBLISHED)
+
+
 def runs_districts(user: Any) -> QuerySet[District]:
     """The districts whose measures and meetings the user decides on."""
     s = scope(user)
@@ -432,6 +483,8 @@ _LISTS: dict[type[models.Model], Callable[[Scope], QuerySet[Any]]] = {
     Report: _visible_reports,
     Measure: _visible_measures,
     Meeting: _visible_meetings,
+    Walk: _visible_walks,
+    Finding: _visible_findings,
 }
 
 

@@ -94,6 +94,7 @@ class Source(models.TextChoices):
     POLICE_FEED = "police_feed", _("Police event feed")
     CSV = "csv", _("CSV import")
     GEOJSON = "geojson", _("GeoJSON import")
+    WALK = "walk", _("Safety walk")
 
 
 class Report(models.Model):
