@@ -38,6 +38,7 @@ urlpatterns = [
     path("reports/", include("trygg.reports.urls")),
     path("situation/", include("trygg.situation.urls")),
     path("measures/", include("trygg.measures.urls")),
+    path("walks/", include("trygg.walks.urls")),
     path("open311/v2/", include("trygg.reports.open311_urls")),
     path("api/", api.urls),
     *auth_patterns,

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from trygg.core import policy
+from trygg.walks.models import Walk
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ def menu_for(user: Any) -> list[MenuItem]:
         items.append(MenuItem("measures:list", _("Measures")))
     if policy.runs_districts(user).exists():
         items.append(MenuItem("measures:meetings", _("Meetings")))
+    if policy.runs_districts(user).exists() or policy.visible(user, Walk).exists():
+        items.append(MenuItem("walks:list", _("Safety walks")))
     if policy.is_reviewer(user):
         items.append(MenuItem("reports:queue", _("Review")))
     if policy.administered_cities(user):

@@ -1,0 +1,15 @@
+"""Placeholder until this module is written: every page answers 404."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def protocol(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    raise Http404
+
+
+def signup(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    raise Http404
+
+
+def district(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    raise Http404
