@@ -31,8 +31,8 @@ from trygg.core.models import (
 )
 from trygg.geo.models import City, District, Place, PoliceArea
 from trygg.measures.models import Measure, Meeting
-from trygg.walks.models import Finding, Walk
 from trygg.reports.models import Report
+from trygg.walks.models import Finding, Walk
 
 M = TypeVar("M", bound=models.Model)
 
