@@ -74,7 +74,8 @@ class DemoReportsTest(TestCase):
     def test_there_are_thousands_from_every_kind_of_reporter(self) -> None:
         reports = self.reports()
         assert 3000 <= len(reports) <= 6000
-        assert {r.source for r in reports} == {Source.REPORTER, Source.RESIDENT, Source.POLICE_FEED}
+        sources = {Source.REPORTER, Source.RESIDENT, Source.POLICE_FEED, Source.WALK}
+        assert {r.source for r in reports} == sources
         kinds = {r.organisation.kind for r in reports if r.organisation}
         assert {
             OrganisationKind.DISTRICT_ADMINISTRATION,

@@ -18,6 +18,7 @@ from trygg.core.models import Membership, Organisation, OrganisationKind, Role, 
 from trygg.demo import geography
 from trygg.demo.measures import measures_generate
 from trygg.demo.reports import REPORT_PERIOD, reports_generate
+from trygg.demo.walks import walks_generate
 from trygg.geo.models import City, District, Locality
 from trygg.geo.services import AreaLevel, areas_import
 from trygg.reports.catalogue import categories_seed
@@ -101,6 +102,14 @@ DEMO_USERS = [
         "Brf Solbergahöjden (illustrativ)",
         (Role.PARTNER,),
         "partner, bostadsrättsförening",
+    ),
+    DemoUser(
+        "tove",
+        "Tove",
+        "Lund",
+        "Trafikkontoret",
+        (Role.PARTNER,),
+        "partner, trafikkontoret",
     ),
     DemoUser(
         "maja",
@@ -194,6 +203,7 @@ def load_demo() -> bool:
     if not Report.objects.filter(city=city).exists():
         reports_generate(city=city, start=today - REPORT_PERIOD, end=today)
     measures_generate(city=city, today=today)
+    walks_generate(city=city, today=today)
     if not Open311Client.objects.filter(key_digest=open311_key_digest(DEMO_OPEN311_KEY)).exists():
         open311_client_create(city=city, name="Demoappen (Open311)", key=DEMO_OPEN311_KEY)
     return created

@@ -15,6 +15,7 @@ from trygg.core import policy
 from trygg.measures.models import Measure
 from trygg.measures.workflow import OPEN
 from trygg.reports.models import Report
+from trygg.walks.models import Finding
 
 # Where a measure can come from; `origin_ref` says which one.
 ORIGINS = {
@@ -23,6 +24,7 @@ ORIGINS = {
     "situation": gettext_lazy("Situation picture"),
     "meeting": gettext_lazy("Weekly meeting"),
     "walk": gettext_lazy("Safety walk"),
+    "walk_finding": gettext_lazy("Finding on a safety walk"),
     "survey": gettext_lazy("Safety survey"),
     "agreement": gettext_lazy("Cooperation agreement"),
     "promise": gettext_lazy("Citizen promise"),
@@ -82,6 +84,10 @@ def origin_of(measure: Measure) -> Origin | None:
             url = reverse("reports:detail", args=[int(ref)])
         elif measure.origin == "meeting":
             url = reverse("measures:meeting", args=[int(ref)])
+        elif measure.origin == "walk_finding":
+            walk_id = Finding.objects.filter(pk=int(ref)).values_list("walk_id", flat=True).first()
+            if walk_id is not None:
+                url = reverse("walks:detail", args=[walk_id])
     return Origin(label=label, ref=ref, url=url)
 
 

@@ -23,6 +23,7 @@ from trygg.measures.workflow import Status
 from trygg.reports import services as report_services
 from trygg.reports.models import Category, Report
 from trygg.reports.workflow import Status as ReportStatus
+from trygg.walks.models import Finding
 
 FIELDS = (
     "title",
@@ -127,7 +128,23 @@ def measure_save(
         # The reports it answers now say so to those who sent them.
         for report in visible.filter(status=ReportStatus.ACCEPTED):
             report_services.report_transition(report=report, to=ReportStatus.MEASURE_PLANNED, by=by)
+        if new and measure.origin == "walk_finding" and measure.origin_ref.isdigit():
+            _finding_link(measure, by)
     return measure
+
+
+def _finding_link(measure: Measure, by: Any) -> None:
+    """The walk finding a new measure was started from points back to it."""
+    finding = (
+        policy.visible(by, Finding)
+        .filter(pk=int(measure.origin_ref), walk__district_id=measure.district_id)
+        .first()
+    )
+    if finding is None or finding.measure_id is not None:
+        return
+    finding.measure = measure
+    finding._history_user = by  # type: ignore[attr-defined]
+    finding.save(update_fields=["measure"])
 
 
 def measure_transition(*, measure: Measure, to: str, by: Any, reason: str = "") -> Measure:
