@@ -74,7 +74,7 @@ def test_the_public_reads_the_protocol_with_the_owners_answer(cast, page, live_s
     page.goto(live_server.url + reverse("walks:public_protocol", args=[walk.pk]))
     page.wait_for_selector("[data-map][data-ready]")
 
-    text = page.content()
+    text = page.locator("main").inner_text()
     assert "Klotter på elskåpet" in text and "Sanerat." in text
     assert world.orgs["property"].name in text
     assert world.anna.get_full_name() not in text and world.rut.username not in text

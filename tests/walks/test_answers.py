@@ -96,7 +96,7 @@ def test_will_do_without_a_date_is_refused_naming_the_date(world, login, graffit
 
     assert response.status_code == 400
     assert "answer_date" in response.context["form"].errors
-    assert "Say by when it will be done." in response.content.decode()
+    assert "Ange när det ska vara klart." in response.content.decode()
     graffiti.refresh_from_db()
     assert graffiti.answer == ""
 
@@ -173,7 +173,7 @@ def test_an_owner_who_cannot_make_measures_is_told_who_can(world, login, graffit
     page = login(world.rut).get(answer_url(graffiti))
 
     assert page.context["measure_url"] == ""
-    assert "the coordinator of Älvsjö can turn the finding into one" in page.content.decode()
+    assert "kan samordnaren för Älvsjö göra en åtgärd av iakttagelsen" in page.content.decode()
 
 
 def test_a_measure_made_from_a_finding_is_linked_both_ways(world, graffiti):

@@ -79,9 +79,9 @@ def test_stops_may_be_typed_one_a_line(world, login):
     ("field", "value", "message"),
     [
         ("route_text", '{"type": "Point", "coordinates": [18, 59]}', "LineString"),
-        ("route_text", "not json", "could not be read"),
-        ("stops_text", "Entrén without coordinates", "could not be read"),
-        ("feedback_at", "2026-10-01T18:00", "feedback meeting comes after"),
+        ("route_text", "not json", "Rutten gick inte att läsa"),
+        ("stops_text", "Entrén without coordinates", "Stoppen gick inte att läsa"),
+        ("feedback_at", "2026-10-01T18:00", "Återkopplingsmötet måste ligga efter vandringen"),
     ],
 )
 def test_a_bad_plan_is_refused_naming_the_field(world, login, field, value, message):
@@ -129,7 +129,7 @@ def test_runners_see_signup_names_and_others_only_the_count(world, login, walk):
         in login(world.anna).get(reverse("walks:detail", args=[walk.pk])).content.decode()
     )
     page = login(world.rut).get(reverse("walks:detail", args=[walk.pk])).content.decode()
-    assert "Kerstin" not in page and "1 of 2" in page
+    assert "Kerstin" not in page and "1 av 2 platser" in page
 
 
 def test_the_coordinator_edits_a_findings_text_and_owner(world, login, walk):

@@ -76,7 +76,7 @@ def test_the_district_page_lists_protocols_and_walks_open_for_sign_up(client, wo
     page = client.get(reverse("walks:public_district", args=[world.alvsjo.pk])).content.decode()
 
     assert reverse("walks:public_protocol", args=[answered.walk_id]) in page
-    assert reverse("walks:signup", args=[coming.pk]) in page and "5 places left" in page
+    assert reverse("walks:signup", args=[coming.pk]) in page and "5 platser kvar" in page
     other = client.get(reverse("walks:public_district", args=[world.hagersten.pk]))
     assert answered.walk.title not in other.content.decode()
 
@@ -132,7 +132,7 @@ def test_a_full_walk_takes_no_more_sign_ups(client, coming):
     page = client.get(url)
     response = client.post(url, {"name": "Sven", "email": "s@example.se"})
 
-    assert "All places on this walk are taken" in page.content.decode()
+    assert "Alla platser på den här vandringen är tagna" in page.content.decode()
     assert response.status_code == 400
     assert Signup.objects.count() == 1
 

@@ -298,7 +298,7 @@ def walk_publish(*, walk: Walk, by: Any) -> Walk:
                 description=finding.text
                 or _("Noted on the safety walk %(title)s.") % {"title": walk.title},
                 source=Source.WALK,
-                by=by,
+                by=finding.recorded_by or by,
                 precision=Precision.POINT,
                 source_id=f"walk-{walk.pk}-{finding.pk}",
             )
