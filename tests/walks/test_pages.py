@@ -268,6 +268,11 @@ def test_a_photo_is_served_to_those_who_see_the_walk(world, login, walk, setting
 
     assert login(world.petra).get(reverse("walks:photo", args=[token])).status_code == 200
     assert login(world.olle).get(reverse("walks:photo", args=[token])).status_code == 404
+    assert login(world.sara).get(reverse("walks:photo", args=[token])).status_code == 404
+    # SL was not invited, but is to answer the finding: it sees the photo it is about.
+    finding.owner = world.orgs["sl"]
+    finding.save()
+    assert login(world.sara).get(reverse("walks:photo", args=[token])).status_code == 200
     assert Finding.objects.count() == 1
 
 
@@ -293,3 +298,13 @@ def test_an_edit_that_keeps_the_stops_keeps_the_findings_at_them(world, login, w
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.stop is not None and finding.stop.number == 2
+
+
+def test_the_coordinator_turns_any_finding_into_a_measure_from_the_walk(world, login, walk):
+    finding, _new = services.finding_record(
+        walk=walk, by=world.anna, key="k", lon=18.010, lat=59.2776, score=2, factors=["people"]
+    )
+
+    page = login(world.anna).get(reverse("walks:detail", args=[walk.pk])).content.decode()
+
+    assert f"origin=walk_finding&amp;origin_ref={finding.pk}" in page

@@ -279,10 +279,15 @@ def protocol_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def photo(request: HttpRequest, token: str) -> FileResponse:
-    """A finding's photo: to anyone once the protocol is published, else to those who see it."""
+    """A finding's photo: to anyone once the protocol is published, else to those who see
+    the walk and to the organisation that is to answer the finding."""
     item = get_object_or_404(FindingPhoto.objects.select_related("finding__walk"), token=token)
-    walk = item.finding.walk
-    if not walk.published and not policy.can(request.user, policy.VIEW, walk):
+    finding = item.finding
+    if not (
+        finding.walk.published
+        or policy.can(request.user, policy.VIEW, finding.walk)
+        or policy.can(request.user, policy.ANSWER, finding)
+    ):
         raise Http404
     response = FileResponse(item.image.open("rb"), content_type=item.content_type)
     response["Cache-Control"] = "private, max-age=3600"
