@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from trygg.reports.models import Report, Source
@@ -88,3 +89,14 @@ def test_public_places_are_capped(world, walk):
     with pytest.raises(ValidationError) as full:
         services.signup(walk=walk, name="Lina", email="lina@example.se")
     assert "walk" in full.value.message_dict
+
+
+def test_a_resident_who_signs_up_gets_a_confirmation(
+    world, walk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signup(walk=walk, name="Eva", email="eva@example.se")
+
+    assert [m.to for m in mail.outbox] == [["eva@example.se"]]
+    assert "Trygghetsvandring Älvsjö centrum" in mail.outbox[0].subject
+    assert "Vid pendeltågsentrén" in mail.outbox[0].body and "Hej Eva" in mail.outbox[0].body

@@ -209,5 +209,5 @@ class SignupForm(forms.Form):
         max_length=254,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("Only for a reminder before the walk; never shown on any page."),
+        help_text=_("Only for the confirmation of your place; never shown on any page."),
     )

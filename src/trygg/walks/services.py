@@ -10,8 +10,9 @@ from typing import Any
 import shapely
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
@@ -76,7 +77,7 @@ def signup(*, walk: Walk, name: str, email: str) -> Signup:
     if not name:
         errors["name"] = _("Give your first name.")
     if "@" not in email:
-        errors["email"] = _("Give an e-mail address, for a reminder before the walk.")
+        errors["email"] = _("Give an e-mail address, for the confirmation of your place.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -87,7 +88,27 @@ def signup(*, walk: Walk, name: str, email: str) -> Signup:
             raise ValidationError({"email": _("You have already signed up for this walk.")})
         if Signup.objects.filter(walk=locked).count() >= locked.public_places:
             raise ValidationError({"walk": _("All places on this walk are taken.")})
-        return Signup.objects.create(walk=locked, name=name[:80], email=email)
+        place = Signup.objects.create(walk=locked, name=name[:80], email=email)
+        transaction.on_commit(lambda: _confirm(locked, place))
+    return place
+
+
+def _confirm(walk: Walk, place: Signup) -> None:
+    """Tell the resident their place is booked: when and where to meet."""
+    with translation.override("sv"):
+        when = formats.date_format(timezone.localtime(walk.starts_at), "j F Y H:i")
+        body = _(
+            "Hello %(name)s,\n\nyou have a place on the safety walk “%(title)s” on %(when)s. "
+            "We meet at: %(where)s.\n\nIf you cannot come, answer this e-mail so that someone "
+            "else can have the place."
+        ) % {
+            "name": place.name,
+            "title": walk.title,
+            "when": when,
+            "where": walk.meeting_point or walk.district.name,
+        }
+        subject = _("Your place on the safety walk %(title)s") % {"title": walk.title}
+    send_mail(subject, body, None, [place.email])
 
 
 def _area(walk: Walk) -> Any:
