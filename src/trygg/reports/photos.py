@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -60,3 +63,17 @@ def clean_photo(upload: io.IOBase, *, name: str = "photo", field: str = "photos"
 
 def _too_large(name: str, limit: int) -> str:
     return _("%(name)s is larger than %(limit)d MB.") % {"name": name, "limit": limit // 2**20}
+
+
+def store(item: Any, photo: CleanPhoto) -> Any:
+    """Save a cleaned photo as ``item`` (a report's or a finding's photo), under a random token.
+
+    The token names the file and the address it is served at, so neither leaks an id.
+    """
+    token = secrets.token_hex(16)
+    item.token = token
+    item.content_type = photo.content_type
+    item.width, item.height = photo.width, photo.height
+    item.image.save(f"{token}.{photo.extension}", ContentFile(photo.content), save=False)
+    item.save()
+    return item

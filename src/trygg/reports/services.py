@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from trygg.core.models import Organisation, User
 from trygg.geo.locator import Locator, locator_for
 from trygg.geo.models import City, District
 from trygg.geo.projection import to_sweref
-from trygg.reports import workflow
+from trygg.reports import photos, workflow
 from trygg.reports.models import (
     Category,
     NilReturn,
@@ -209,17 +208,7 @@ def report_create(
 
 
 def photo_add(*, report: Report, photo: CleanPhoto) -> ReportPhoto:
-    token = secrets.token_hex(16)
-    item = ReportPhoto(
-        report=report,
-        token=token,
-        content_type=photo.content_type,
-        width=photo.width,
-        height=photo.height,
-    )
-    item.image.save(f"{token}.{photo.extension}", ContentFile(photo.content), save=False)
-    item.save()
-    return item
+    return photos.store(ReportPhoto(report=report), photo)
 
 
 @transaction.atomic

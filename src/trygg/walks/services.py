@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
 import shapely
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
@@ -19,6 +17,7 @@ from shapely.geometry import shape
 from trygg.core import policy
 from trygg.core.models import Organisation, OrganisationKind
 from trygg.geo.projection import SWEREF99TM, WGS84, reproject, sweref_shape
+from trygg.reports import photos
 from trygg.reports import services as report_services
 from trygg.reports.models import Category, Precision, Source
 from trygg.reports.photos import CleanPhoto
@@ -198,17 +197,7 @@ def finding_record(
 
 
 def _photo_add(finding: Finding, photo: CleanPhoto) -> FindingPhoto:
-    token = secrets.token_hex(16)
-    item = FindingPhoto(
-        finding=finding,
-        token=token,
-        content_type=photo.content_type,
-        width=photo.width,
-        height=photo.height,
-    )
-    item.image.save(f"{token}.{photo.extension}", ContentFile(photo.content), save=False)
-    item.save()
-    return item
+    return photos.store(FindingPhoto(finding=finding), photo)
 
 
 # Who usually answers for a factor: the first kind that works in the district is suggested.
