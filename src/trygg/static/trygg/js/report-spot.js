@@ -33,6 +33,10 @@
   map.on("click", function (event) {
     write(event.latlng);
   });
+  // A place or district with a popup stops the tap before it reaches the map: take it there.
+  element.trygg.data.on("click", function (event) {
+    write(event.latlng);
+  });
 
   function fromFields() {
     var x = parseFloat(lon.value);
