@@ -72,7 +72,19 @@
         });
       },
     }).addTo(map);
-    var bounds = layer.getBounds();
+    // data-fit names the levels to frame (a walk's route and stops, not its whole district).
+    var fit = element.dataset.fit ? element.dataset.fit.split(" ") : null;
+    var bounds = fit ? L.latLngBounds([]) : layer.getBounds();
+    if (fit) {
+      layer.eachLayer(function (item) {
+        if (fit.indexOf(item.feature.properties.level) >= 0) {
+          bounds.extend(item.getBounds ? item.getBounds() : item.getLatLng());
+        }
+      });
+      if (!bounds.isValid()) {
+        bounds = layer.getBounds();
+      }
+    }
     if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [12, 12] });
     } else {
