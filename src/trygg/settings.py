@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "trygg.situation",
     "trygg.measures",
     "trygg.walks",
+    "trygg.agreements",
     "simple_history",
     "ninja",
 ]

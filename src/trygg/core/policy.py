@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from trygg.agreements.models import Agreement
 from trygg.core.models import (
     ROLE_REQUIRES_KIND,
     Membership,
@@ -313,6 +314,7 @@ _RULES: dict[type[models.Model], Callable[[Scope, str, Any], bool]] = {
     Meeting: lambda s, action, m: _meeting(s, action, m),
     Walk: lambda s, action, w: _walk(s, action, w),
     Finding: lambda s, action, f: _finding(s, action, f),
+    Agreement: lambda s, action, a: _agreement(s, action, a),
 }
 
 
@@ -434,6 +436,24 @@ def _visible_findings(s: Scope) -> QuerySet[Finding]:
     return Finding.objects.filter(Q(walk__in=_visible_walks(s)) | Q(owner_id__in=s.member_org_ids))
 
 
+# Cooperation agreements ------------------------------------------------------------
+
+
+def _agreement(s: Scope, action: str, agreement: Agreement) -> bool:
+    """The parties' coordinators and the city's administrators read and write agreements."""
+    if action in (VIEW, CHANGE):
+        return _runs_district(s, agreement.city_id, agreement.district_id)
+    return False
+
+
+def _visible_agreements(s: Scope) -> QuerySet[Agreement]:
+    if s.is_superuser:
+        return Agreement.objects.all()
+    return Agreement.objects.filter(
+        Q(city_id__in=s.admin_city_ids) | Q(district_id__in=s.reviewer_district_ids)
+    )
+
+
 def public_walks() -> QuerySet[Walk]:
     """Walks whose protocol is published: anyone may read them, without personal data."""
     return Walk.objects.filter(status=Walk.Status.PUBLISHED)
@@ -485,6 +505,7 @@ _LISTS: dict[type[models.Model], Callable[[Scope], QuerySet[Any]]] = {
     Meeting: _visible_meetings,
     Walk: _visible_walks,
     Finding: _visible_findings,
+    Agreement: _visible_agreements,
 }
 
 

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from trygg.core.models import Organisation
+from trygg.geo.models import City, District, Place, PoliceArea
+
+
+class Agreement(models.Model):
+    """A samverkansöverenskommelse between a district and its local police area, one version.
+
+    A revised agreement is a new version with ``previous`` set; earlier versions stay as
+    they were, readable, and the differences between two versions can be shown.
+    """
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("district")
+    )
+    police_area = models.ForeignKey(
+        PoliceArea,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("local police area"),
+    )
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revision",
+        verbose_name=_("revises"),
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    problem_picture = models.ForeignKey(
+        "situation.Edition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("problem picture (published situation picture)"),
+    )
+    signed_on = models.DateField(_("signed"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"))
+    followup_schedule = models.TextField(_("follow-up schedule"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cooperation agreement")
+        verbose_name_plural = _("cooperation agreements")
+        ordering = ["district__name", "-valid_from", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")), name="agreement_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_on is not None
+
+
+class Signatory(models.Model):
+    """Who signed for a party: a member of the district's administration or of the police."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("signs as"), max_length=120, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "user"], name="signatory_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation})"
+
+
+class Responsibility(models.Model):
+    """A row of the responsibility table: who does what, by area and topic."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    topic = models.CharField(_("topic or area"), max_length=200)
+    duty = models.TextField(_("what they do"))
+
+    class Meta:
+        ordering = ["topic", "organisation__name"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.topic}"
+
+
+class Priority(models.Model):
+    """A joint local priority: a problem, where, an indicator and a target to follow up."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="priorities")
+    number = models.PositiveSmallIntegerField(_("number"))
+    problem = models.CharField(_("problem"), max_length=300)
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    categories = models.ManyToManyField(
+        "reports.Category", blank=True, related_name="+", verbose_name=_("indicator categories")
+    )
+    indicator = models.CharField(_("indicator"), max_length=300)
+    baseline = models.PositiveIntegerField(_("baseline (reports a year)"), null=True, blank=True)
+    target = models.PositiveIntegerField(_("target (reports a year)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="priority_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.problem}"
