@@ -39,6 +39,8 @@ urlpatterns = [
     path("situation/", include("trygg.situation.urls")),
     path("measures/", include("trygg.measures.urls")),
     path("walks/", include("trygg.walks.urls")),
+    path("agreements/", include("trygg.agreements.urls")),
+    path("collaborations/", include("trygg.agreements.collaboration_urls")),
     path("open311/v2/", include("trygg.reports.open311_urls")),
     path("api/", api.urls),
     *auth_patterns,

@@ -132,3 +132,112 @@ class Priority(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.problem}"
+
+
+class CitizenPromise(models.Model):
+    """A medborgarlöfte: the police's and the district's public promise for a period."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="promises", verbose_name=_("district")
+    )
+    police_area = models.ForeignKey(
+        PoliceArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="promises",
+        verbose_name=_("local police area"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("promise"))
+    activities = models.TextField(_("activities"), blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"))
+    followup = models.TextField(_("public follow-up"), blank=True)
+    public = models.BooleanField(_("public"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("citizen promise")
+        verbose_name_plural = _("citizen promises")
+        ordering = ["district__name", "-valid_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")), name="promise_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlaceCollaboration(models.Model):
+    """A platssamverkan: organisations working together on one place towards one goal."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="collaborations", verbose_name=_("place")
+    )
+    goal = models.CharField(_("goal"), max_length=300)
+    lead = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_collaborations",
+        verbose_name=_("lead organisation"),
+    )
+    partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="collaborations", verbose_name=_("partners")
+    )
+    started_on = models.DateField(_("started"))
+    categories = models.ManyToManyField(
+        "reports.Category", blank=True, related_name="+", verbose_name=_("indicator categories")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("place collaboration")
+        verbose_name_plural = _("place collaborations")
+        ordering = ["place__name", "-started_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.goal}"
+
+
+class CollaborationContact(models.Model):
+    """A partner's contact person, seen only by the collaboration's members."""
+
+    collaboration = models.ForeignKey(
+        PlaceCollaboration, on_delete=models.CASCADE, related_name="contacts"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class CollaborationMeeting(models.Model):
+    """A meeting of a place collaboration: its agenda, minutes and decisions."""
+
+    collaboration = models.ForeignKey(
+        PlaceCollaboration, on_delete=models.CASCADE, related_name="meetings"
+    )
+    held_on = models.DateField(_("held on"))
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.collaboration.place} {self.held_on}"

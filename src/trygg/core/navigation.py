@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from trygg.agreements.models import Agreement
 from trygg.core import policy
 from trygg.walks.models import Finding, Walk
 
@@ -36,6 +37,8 @@ def menu_for(user: Any) -> list[MenuItem]:
         items.append(MenuItem("measures:meetings", _("Meetings")))
     if policy.runs_districts(user).exists() or policy.visible(user, Walk).exists():
         items.append(MenuItem("walks:list", _("Safety walks")))
+    if policy.runs_districts(user).exists() or policy.visible(user, Agreement).exists():
+        items.append(MenuItem("agreements:list", _("Agreements")))
     if Finding.objects.filter(owner_id__in=policy.scope(user).member_org_ids).exists():
         items.append(MenuItem("walks:assigned", _("Findings to answer")))
     if policy.is_reviewer(user):

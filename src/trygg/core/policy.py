@@ -22,7 +22,13 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from trygg.agreements.models import Agreement
+from trygg.agreements.models import (
+    Agreement,
+    CitizenPromise,
+    CollaborationContact,
+    CollaborationMeeting,
+    PlaceCollaboration,
+)
 from trygg.core.models import (
     ROLE_REQUIRES_KIND,
     Membership,
@@ -315,6 +321,10 @@ _RULES: dict[type[models.Model], Callable[[Scope, str, Any], bool]] = {
     Walk: lambda s, action, w: _walk(s, action, w),
     Finding: lambda s, action, f: _finding(s, action, f),
     Agreement: lambda s, action, a: _agreement(s, action, a),
+    CitizenPromise: lambda s, action, p: _promise(s, action, p),
+    PlaceCollaboration: lambda s, action, c: _collaboration(s, action, c),
+    CollaborationContact: lambda s, action, c: _collaboration(s, action, c.collaboration),
+    CollaborationMeeting: lambda s, action, m: _collaboration(s, action, m.collaboration),
 }
 
 
@@ -454,6 +464,58 @@ def _visible_agreements(s: Scope) -> QuerySet[Agreement]:
     )
 
 
+def _promise(s: Scope, action: str, promise: CitizenPromise) -> bool:
+    """Those who run the district write its citizen promises; the public reads published ones."""
+    if action in (VIEW, CHANGE):
+        return _runs_district(s, promise.city_id, promise.district_id)
+    return False
+
+
+def _visible_promises(s: Scope) -> QuerySet[CitizenPromise]:
+    if s.is_superuser:
+        return CitizenPromise.objects.all()
+    return CitizenPromise.objects.filter(
+        Q(city_id__in=s.admin_city_ids) | Q(district_id__in=s.reviewer_district_ids)
+    )
+
+
+def public_promises() -> QuerySet[CitizenPromise]:
+    """Citizen promises made public: anyone may read them."""
+    return CitizenPromise.objects.filter(public=True)
+
+
+# Place collaborations ----------------------------------------------------------------
+
+
+def _collaboration(s: Scope, action: str, collaboration: PlaceCollaboration) -> bool:
+    """Members of the lead and partner organisations, and those who run the place's district.
+
+    They alone read the collaboration, its contact list and its meetings; the lead and
+    those who run the district record meetings.
+    """
+    runs = _runs_district(s, collaboration.city_id, collaboration.place.district_id)
+    lead = collaboration.lead_id in s.member_org_ids
+    if action == VIEW:
+        return runs or lead or collaboration.partners.filter(pk__in=s.member_org_ids).exists()
+    if action == CHANGE:
+        return runs or lead
+    return False
+
+
+def _visible_collaborations(s: Scope) -> QuerySet[PlaceCollaboration]:
+    if s.is_superuser:
+        return PlaceCollaboration.objects.all()
+    partnered = PlaceCollaboration.partners.through.objects.filter(
+        organisation_id__in=s.member_org_ids
+    ).values("placecollaboration_id")
+    return PlaceCollaboration.objects.filter(
+        Q(city_id__in=s.admin_city_ids)
+        | Q(place__district_id__in=s.reviewer_district_ids)
+        | Q(lead_id__in=s.member_org_ids)
+        | Q(pk__in=partnered)
+    )
+
+
 def public_walks() -> QuerySet[Walk]:
     """Walks whose protocol is published: anyone may read them, without personal data."""
     return Walk.objects.filter(status=Walk.Status.PUBLISHED)
@@ -506,6 +568,14 @@ _LISTS: dict[type[models.Model], Callable[[Scope], QuerySet[Any]]] = {
     Walk: _visible_walks,
     Finding: _visible_findings,
     Agreement: _visible_agreements,
+    CitizenPromise: lambda s: _visible_promises(s),
+    PlaceCollaboration: lambda s: _visible_collaborations(s),
+    CollaborationContact: lambda s: CollaborationContact.objects.filter(
+        collaboration__in=_visible_collaborations(s)
+    ),
+    CollaborationMeeting: lambda s: CollaborationMeeting.objects.filter(
+        collaboration__in=_visible_collaborations(s)
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from trygg.agreements import collaborations
 from trygg.core import policy
 from trygg.geo import queries as geo_queries
 from trygg.geo.models import District
@@ -107,5 +108,10 @@ def district(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "walks/public_district.html",
-        {"district": place, "published": list(published), "upcoming": upcoming},
+        {
+            "district": place,
+            "published": list(published),
+            "upcoming": upcoming,
+            "promises": list(collaborations.public_promises_of(district_id=place.pk)),
+        },
     )

@@ -1,0 +1,226 @@
+"""Citizen promises and place collaborations: their writes and reads.
+
+Bad input refused here: a promise whose period ends before it starts; a contact of an
+organisation that is neither the collaboration's lead nor one of its partners.
+Who may see what is the policy's (``policy.visible``); a collaboration outside the
+user's reach is a 404 in the views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.agreements.models import (
+    CitizenPromise,
+    CollaborationContact,
+    CollaborationMeeting,
+    PlaceCollaboration,
+)
+from trygg.core import policy
+from trygg.core.models import Organisation
+from trygg.measures.models import Measure
+from trygg.situation import privacy, queries
+from trygg.situation.periods import Period
+
+ORIGIN = "place_collaboration"
+INDICATOR_MONTHS = 24
+
+
+# Citizen promises ----------------------------------------------------------------
+
+
+@transaction.atomic
+def promise_save(*, promise: CitizenPromise, by: Any) -> CitizenPromise:
+    """Create or change a citizen promise of a district the user runs."""
+    if not policy.runs_districts(by).filter(pk=promise.district_id).exists():
+        raise PermissionDenied
+    promise.city_id = promise.district.city_id
+    if promise.valid_from and promise.valid_to and promise.valid_to < promise.valid_from:
+        raise ValidationError({"valid_to": _("The period ends before it starts.")})
+    promise.full_clean()
+    promise.save()
+    return promise
+
+
+def promises_visible_to(*, user: Any) -> QuerySet[CitizenPromise]:
+    return policy.visible(user, CitizenPromise).select_related("district", "police_area")
+
+
+def public_promises_of(*, district_id: int) -> QuerySet[CitizenPromise]:
+    return policy.public_promises().filter(district_id=district_id).order_by("-valid_from", "pk")
+
+
+# Place collaborations ----------------------------------------------------------------
+
+
+@transaction.atomic
+def collaboration_save(
+    *,
+    collaboration: PlaceCollaboration,
+    by: Any,
+    partners: Iterable[Organisation] = (),
+    categories: Iterable[Any] = (),
+) -> PlaceCollaboration:
+    """Create or change a collaboration on a place in a district the user runs."""
+    if not policy.runs_districts(by).filter(pk=collaboration.place.district_id).exists():
+        raise PermissionDenied
+    collaboration.city_id = collaboration.place.district.city_id
+    partners = list(partners)
+    outside = [o for o in [collaboration.lead, *partners] if o.city_id != collaboration.city_id]
+    if outside:
+        raise ValidationError(
+            {
+                "partners": _("%(names)s works in another city.")
+                % {"names": ", ".join(o.name for o in outside)}
+            }
+        )
+    collaboration.full_clean()
+    collaboration.save()
+    collaboration.partners.set(partners)
+    collaboration.categories.set(list(categories))
+    return collaboration
+
+
+def members_of(collaboration: PlaceCollaboration) -> set[int]:
+    """The ids of the lead and partner organisations."""
+    return {collaboration.lead_id, *collaboration.partners.values_list("pk", flat=True)}
+
+
+@transaction.atomic
+def contact_add(
+    *,
+    collaboration: PlaceCollaboration,
+    by: Any,
+    organisation: Organisation,
+    name: str,
+    role: str = "",
+    phone: str = "",
+    email: str = "",
+) -> CollaborationContact:
+    if not policy.can(by, policy.CHANGE, collaboration):
+        raise PermissionDenied
+    if organisation.pk not in members_of(collaboration):
+        raise ValidationError(
+            {
+                "organisation": _("%(org)s is not a party to this collaboration.")
+                % {"org": organisation.name}
+            }
+        )
+    contact = CollaborationContact(
+        collaboration=collaboration,
+        organisation=organisation,
+        name=name,
+        role=role,
+        phone=phone,
+        email=email,
+    )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def meeting_add(
+    *,
+    collaboration: PlaceCollaboration,
+    by: Any,
+    held_on: dt.date,
+    agenda: str = "",
+    minutes: str = "",
+    decisions: str = "",
+) -> CollaborationMeeting:
+    if not policy.can(by, policy.CHANGE, collaboration):
+        raise PermissionDenied
+    meeting = CollaborationMeeting(
+        collaboration=collaboration,
+        held_on=held_on,
+        agenda=agenda,
+        minutes=minutes,
+        decisions=decisions,
+    )
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def collaborations_visible_to(*, user: Any) -> QuerySet[PlaceCollaboration]:
+    return policy.visible(user, PlaceCollaboration).select_related("place__district", "lead")
+
+
+def shared_measures(*, user: Any, collaboration: PlaceCollaboration) -> QuerySet[Measure]:
+    """The measures the user sees that were started from this collaboration."""
+    return policy.visible(user, Measure).filter(origin=ORIGIN, origin_ref=str(collaboration.pk))
+
+
+@dataclass(frozen=True)
+class IndicatorMonth:
+    month: dt.date
+    count: int | None  # None: suppressed, fewer than the shared minimum
+    started: bool  # the month the collaboration started
+
+
+def _months(last: dt.date, n: int) -> list[dt.date]:
+    months = []
+    year, month = last.year, last.month
+    for _i in range(n):
+        months.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def indicator(
+    *, user: Any, collaboration: PlaceCollaboration, today: dt.date | None = None
+) -> list[IndicatorMonth]:
+    """Reports per month of the indicator categories at the place, the last 24 months.
+
+    Counts only, over every report of the city; small counts are suppressed for those
+    who do not run the place's district, as in the situation picture.
+    """
+    today = today or timezone.localdate()
+    months = _months(today, INDICATOR_MONTHS)
+    first, last = (
+        Period.month(months[0].year, months[0].month),
+        Period.month(today.year, today.month),
+    )
+    span = Period(first.kind, first.start, last.end)
+    counted = queries.counted_reports(
+        user=user,
+        place=collaboration.place,
+        period=span,
+        categories=collaboration.categories.values_list("pk", flat=True),
+        counted_in_city=collaboration.city_id,
+    )
+    by_month: dict[dt.date, int] = {}
+    rows = (
+        counted.annotate(month=TruncMonth("occurred_from"))
+        .values("month")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("month", "n")
+    )
+    for month, n in rows:
+        day = month.date() if isinstance(month, dt.datetime) else month
+        by_month[day.replace(day=1)] = by_month.get(day.replace(day=1), 0) + n
+    exact = policy.runs_districts(user).filter(pk=collaboration.place.district_id).exists()
+    minimum = settings.TRYGG_MIN_SHARED_COUNT
+    started = collaboration.started_on.replace(day=1)
+    return [
+        IndicatorMonth(
+            month=m,
+            count=by_month.get(m, 0)
+            if exact
+            else privacy.suppress_one(by_month.get(m, 0), minimum),
+            started=m == started,
+        )
+        for m in months
+    ]
