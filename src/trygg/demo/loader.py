@@ -16,6 +16,7 @@ from shapely.ops import unary_union
 
 from trygg.core.models import Membership, Organisation, OrganisationKind, Role, User
 from trygg.demo import geography
+from trygg.demo.agreements import agreements_generate
 from trygg.demo.measures import measures_generate
 from trygg.demo.reports import REPORT_PERIOD, reports_generate
 from trygg.demo.walks import walks_generate
@@ -204,6 +205,7 @@ def load_demo() -> bool:
         reports_generate(city=city, start=today - REPORT_PERIOD, end=today)
     measures_generate(city=city, today=today)
     walks_generate(city=city, today=today)
+    agreements_generate(city=city, today=today)
     if not Open311Client.objects.filter(key_digest=open311_key_digest(DEMO_OPEN311_KEY)).exists():
         open311_client_create(city=city, name="Demoappen (Open311)", key=DEMO_OPEN311_KEY)
     return created
