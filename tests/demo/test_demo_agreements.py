@@ -42,6 +42,10 @@ class DemoAgreementsTest(TestCase):
         states = {r.district.name: r.state for r in rows}
         assert states["Älvsjö"] == "signed"
         assert "draft" in states.values() and "none" in states.values()
+        alvsjo = next(r for r in rows if r.district.name == "Älvsjö")
+        assert len(alvsjo.promises) == 2
+        assert [c.place.name for c in alvsjo.collaborations] == ["Älvsjö centrum"]
+        assert 'data-collaborations="1"' in response.content.decode()
 
     def test_alvsjo_agreement_is_signed_valid_now_with_three_priorities(self) -> None:
         agreement = self.alvsjo

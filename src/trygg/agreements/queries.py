@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from trygg.agreements.models import Agreement, Priority
+from trygg.agreements.models import Agreement, CitizenPromise, PlaceCollaboration, Priority
 from trygg.core import policy
 from trygg.geo.models import District
 from trygg.measures.models import Measure
@@ -129,6 +129,8 @@ class DistrictState:
     agreement: Agreement | None
     state: str  # "signed", "draft" or "none"
     followup_due: dt.date | None
+    promises: list[Any] = field(default_factory=list)
+    collaborations: list[Any] = field(default_factory=list)
 
 
 def city_overview(*, user: Any, today: dt.date) -> list[DistrictState]:
@@ -139,6 +141,18 @@ def city_overview(*, user: Any, today: dt.date) -> list[DistrictState]:
     by_district: dict[int, list[Agreement]] = {}
     for agreement in policy.visible(user, Agreement).filter(district__in=districts):
         by_district.setdefault(agreement.district_id, []).append(agreement)
+    promises: dict[int, list[CitizenPromise]] = {}
+    for promise in policy.visible(user, CitizenPromise).filter(
+        district__in=districts, valid_to__gte=today
+    ):
+        promises.setdefault(promise.district_id, []).append(promise)
+    collaborations: dict[int, list[PlaceCollaboration]] = {}
+    for found in (
+        policy.visible(user, PlaceCollaboration)
+        .filter(place__district__in=districts)
+        .select_related("place")
+    ):
+        collaborations.setdefault(found.place.district_id, []).append(found)
     rows = []
     for district in districts.select_related("city"):
         agreement = current(by_district.get(district.pk, []), today)
@@ -149,6 +163,8 @@ def city_overview(*, user: Any, today: dt.date) -> list[DistrictState]:
                 agreement=agreement,
                 state=state,
                 followup_due=followup_due(agreement, today) if agreement else None,
+                promises=promises.get(district.pk, []),
+                collaborations=collaborations.get(district.pk, []),
             )
         )
     return rows
