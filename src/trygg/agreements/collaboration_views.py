@@ -6,7 +6,6 @@ partner organisations and by those who run the place's district; anyone else get
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -27,8 +26,6 @@ from trygg.agreements.models import CitizenPromise, CollaborationMeeting, PlaceC
 from trygg.core import policy
 from trygg.situation import charts
 
-STARTED = "#d55e00"
-
 
 class MeetingForm(forms.ModelForm):
     class Meta:
@@ -36,43 +33,6 @@ class MeetingForm(forms.ModelForm):
         fields = ["held_on", "agenda", "minutes", "decisions"]
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
         labels = {"held_on": gettext_lazy("Held on")}
-
-
-def indicator_svg(months: Sequence[collaborations.IndicatorMonth]) -> str:
-    """Reports per month as bars, the collaboration's first month marked by a line."""
-    counts = [m.count or 0 for m in months]
-    top = max(max(counts, default=0), 1) * 1.15
-    with charts._drawing():
-        figure, axes = charts._frame(
-            charts.WIDTH_IN, 2.4, left=0.45, right=0.1, bottom=0.45, top=0.3
-        )
-        for i, m in enumerate(months):
-            if m.count is None:
-                bar = axes.bar(i, top * 0.06, width=0.7, **charts._HIDDEN_STYLE)
-                bar[0].set_gid(f"indicator-hidden-{i}")
-            else:
-                bar = axes.bar(i, m.count, width=0.7, color=charts.THIS_YEAR)
-                bar[0].set_gid(f"indicator-count-{i}")
-            if m.started:
-                line = axes.axvline(i - 0.5, color=STARTED, linewidth=1.2, linestyle="--")
-                line.set_gid("indicator-started")
-                axes.text(
-                    i - 0.4,
-                    top * 0.95,
-                    _("Collaboration started"),
-                    color=STARTED,
-                    fontsize=7,
-                    va="top",
-                )
-        axes.set_ylim(0, top)
-        axes.set_xlim(-0.6, len(months) - 0.4)
-        axes.set_xticks(range(0, len(months), 3))
-        axes.set_xticklabels([months[i].month.strftime("%Y-%m") for i in range(0, len(months), 3)])
-        axes.yaxis.set_major_locator(charts.MaxNLocator(integer=True))
-        axes.spines[["top", "right"]].set_visible(False)
-        axes.grid(axis="y", color=charts.GRIDLINE, linewidth=0.5)
-        axes.set_axisbelow(True)
-        return charts._svg(figure)
 
 
 def _collaboration(user: Any, pk: int, *, action: str = policy.VIEW) -> PlaceCollaboration:
@@ -117,7 +77,9 @@ def _detail(
                 collaborations.shared_measures(user=user, collaboration=collaboration)
             ),
             "months": months,
-            "chart": charts.data_uri(indicator_svg(months)),
+            "chart": charts.data_uri(
+                charts.monthly_svg(months, started_label=_("Collaboration started"))
+            ),
             "can_change": can_change,
             "minimum": settings.TRYGG_MIN_SHARED_COUNT,
             "can_add_measure": policy.runs_districts(user).filter(pk=place.district_id).exists(),

@@ -15,12 +15,13 @@ find them.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import matplotlib
 import numpy as np
@@ -285,6 +286,50 @@ def weekday_hour_svg(
             legend.legend_handles[0].set_gid("weekday-hour-legend-hidden")
         if not shaded and not hidden:
             _say_no_reports(axes, _("No reports in the period"))
+        return _svg(figure)
+
+
+class Month(Protocol):
+    """A month of counts: its first day, the count (None when hidden), whether it started."""
+
+    month: dt.date
+    count: int | None
+    started: bool
+
+
+def monthly_svg(months: Sequence[Month], *, started_label: str) -> str:
+    """Reports per month as bars, a hidden small count drawn alike for all, and the month
+    something started (a place collaboration) marked by a dashed line."""
+    counts = [m.count or 0 for m in months]
+    top = max(max(counts, default=0), 1) * 1.15
+    with _drawing():
+        figure, axes = _frame(WIDTH_IN, 2.4, left=0.45, right=0.1, bottom=0.45, top=0.3)
+        for i, m in enumerate(months):
+            if m.count is None:
+                bar = axes.bar(i, top * 0.06, width=0.7, **_HIDDEN_STYLE)
+                bar[0].set_gid(f"indicator-hidden-{i}")
+            else:
+                bar = axes.bar(i, m.count, width=0.7, color=THIS_YEAR)
+                bar[0].set_gid(f"indicator-count-{i}")
+            if m.started:
+                line = axes.axvline(i - 0.5, color=LAST_YEAR, linewidth=1.2, linestyle="--")
+                line.set_gid("indicator-started")
+                axes.text(
+                    i - 0.4,
+                    top * 0.95,
+                    started_label,
+                    color=LAST_YEAR,
+                    fontsize=7,
+                    va="top",
+                )
+        axes.set_ylim(0, top)
+        axes.set_xlim(-0.6, len(months) - 0.4)
+        axes.set_xticks(range(0, len(months), 3))
+        axes.set_xticklabels([months[i].month.strftime("%Y-%m") for i in range(0, len(months), 3)])
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.grid(axis="y", color=GRIDLINE, linewidth=0.5)
+        axes.set_axisbelow(True)
         return _svg(figure)
 
 
