@@ -4,6 +4,7 @@ import datetime as dt
 
 import pypdfium2 as pdfium
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from tests.reports.conftest import (
 )
 from tests.situation.test_page import report
 from trygg.agreements import services
-from trygg.agreements.models import Agreement, Priority
+from trygg.agreements.models import Agreement, Priority, Responsibility
 from trygg.measures import services as measure_services
 from trygg.measures.models import Measure
 from trygg.reports.catalogue import categories_seed
@@ -266,3 +267,128 @@ def test_a_reader_without_change_cannot_add_a_priority(world, login, agreement):
     )
     assert response.status_code == 404
     assert not Priority.objects.exists()
+
+
+def test_each_signatory_signs_as_a_title(world, login):
+    client = login(world.anna)
+    data = form_data(world, signatories=[world.anna.pk, world.petra.pk])
+    data[f"role_{world.anna.pk}"] = "Stadsdelsdirektör"
+    data[f"role_{world.petra.pk}"] = "Lokalpolisområdeschef"
+
+    assert client.post(reverse("agreements:new"), data).status_code == 302
+
+    agreement = Agreement.objects.get()
+    roles = {s.user: s.role for s in agreement.signatories.all()}
+    assert roles == {world.anna: "Stadsdelsdirektör", world.petra: "Lokalpolisområdeschef"}
+    assert (
+        "(Lokalpolisområdeschef)"
+        in client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    )
+    form = client.get(reverse("agreements:edit", args=[agreement.pk])).context["form"]
+    assert form[f"role_{world.anna.pk}"].value() == "Stadsdelsdirektör"
+
+
+def test_a_revised_version_stays_as_it_was(world, login, agreement):
+    revision = services.revise(
+        agreement=agreement,
+        by=world.anna,
+        valid_from=dt.date(LAST_YEAR + 1, 1, 1),
+        valid_to=dt.date(LAST_YEAR + 2, 12, 31),
+    )
+    client = login(world.anna)
+
+    added = client.post(
+        reverse("agreements:priority_new", args=[agreement.pk]),
+        {"priority-number": 1, "priority-problem": "Klotter", "priority-indicator": "Rapporter"},
+    )
+    assert added.status_code == 400
+    assert "har reviderats" in " ".join(added.context["priority_form"].non_field_errors())
+    assert not agreement.priorities.exists()
+
+    again = client.post(
+        reverse("agreements:revise", args=[agreement.pk]),
+        {
+            "revision-valid_from": f"{LAST_YEAR + 3}-01-01",
+            "revision-valid_to": f"{LAST_YEAR + 3}-12-31",
+        },
+    )
+    assert again.status_code == 400 and "valid_from" in again.context["form"].errors
+    assert Agreement.objects.filter(previous=agreement).get() == revision
+
+    page = client.get(reverse("agreements:detail", args=[agreement.pk]))
+    assert not page.context["may_change"]
+    assert reverse("agreements:edit", args=[agreement.pk]) not in page.content.decode()
+
+
+def test_priorities_and_responsibilities_stay_in_the_district(world, agreement, categories):
+    with pytest.raises(ValidationError) as error:
+        services.priority_save(
+            priority=Priority(
+                agreement=agreement, number=1, problem="X", indicator="Y", place=world.liljeholmen
+            ),
+            by=world.anna,
+        )
+    assert "place" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.responsibility_save(
+            row=Responsibility(
+                agreement=agreement,
+                organisation=world.orgs["hagersten_sdf"],
+                topic="Liljeholmen",
+                duty="Allt",
+            ),
+            by=world.anna,
+        )
+    assert "Hägerstens stadsdelsförvaltning" in error.value.message_dict["organisation"][0]
+    with pytest.raises(PermissionDenied):
+        services.priority_save(
+            priority=Priority(agreement=agreement, number=1, problem="X", indicator="Y"),
+            by=world.olle,
+        )
+    assert not agreement.priorities.exists() and not agreement.responsibilities.exists()
+
+
+def test_a_year_before_the_reports_begin_is_not_counted_as_met(world, login, followed):
+    response = login(world.anna).get(reverse("agreements:followup", args=[followed.pk, LAST_YEAR]))
+    assert response.context["reports_begin"] == dt.date(LAST_YEAR - 1, 6, 1)
+    followed.valid_from = dt.date(LAST_YEAR - 2, 1, 1)
+    followed.save()
+
+    before = login(world.anna).get(
+        reverse("agreements:followup", args=[followed.pk, LAST_YEAR - 2])
+    )
+
+    assert [(row.count, row.met) for row in before.context["rows"]] == [(None, None)] * 2
+    page = before.content.decode()
+    assert 'data-coverage="none"' in page and 'data-met="yes"' not in page
+    partial = login(world.anna).get(
+        reverse("agreements:followup", args=[followed.pk, LAST_YEAR - 1])
+    )
+    assert 'data-coverage="part"' in partial.content.decode()
+
+
+def test_the_parties_write_the_years_conclusions(world, login, followed):
+    url = reverse("agreements:followup", args=[followed.pk, LAST_YEAR])
+    client = login(world.anna)
+
+    empty = client.post(url, {"assessment": "  "})
+    assert empty.status_code == 400 and "assessment" in empty.context["form"].errors
+    assert not followed.followups.exists()
+
+    assert (
+        client.post(url, {"assessment": "Handeln har flyttat till\nstationen."}).status_code == 302
+    )
+    assert (
+        client.post(url, {"assessment": "Handeln har flyttat till stationen."}).status_code == 302
+    )
+
+    written = followed.followups.get()
+    assert (written.year, written.written_by) == (LAST_YEAR, world.anna)
+    assert "Handeln har flyttat till stationen." in client.get(url).content.decode()
+    pdf = client.get(reverse("agreements:followup_pdf", args=[followed.pk, LAST_YEAR]))
+    document = pdfium.PdfDocument(pdf.content)
+    text = " ".join(" ".join(p.get_textpage().get_text_range() for p in document).split())
+    assert "Parternas slutsatser" in text and "Handeln har flyttat till stationen." in text
+
+    assert login(world.olle).post(url, {"assessment": "Nej"}).status_code == 404
+    assert followed.followups.get().assessment == "Handeln har flyttat till stationen."

@@ -21,7 +21,13 @@ TEMPLATE = Path(__file__).parent / "typst" / "followup.typ"
 
 
 def followup_data(
-    agreement: Agreement, year: int, rows: list[PriorityFollowup], *, generated_at: dt.datetime
+    agreement: Agreement,
+    year: int,
+    rows: list[PriorityFollowup],
+    *,
+    assessment: str = "",
+    reports_begin: dt.date | None = None,
+    generated_at: dt.datetime,
 ) -> dict[str, Any]:
     """Everything the template prints, as plain JSON values, in Swedish."""
     with translation.override("sv"):
@@ -36,6 +42,9 @@ def followup_data(
             "valid_to": agreement.valid_to.isoformat(),
             "signed_on": agreement.signed_on.isoformat() if agreement.signed_on else "",
             "generated": timezone.localtime(generated_at).strftime("%Y-%m-%d %H:%M"),
+            "assessment": assessment,
+            "reports_begin": reports_begin.isoformat() if reports_begin else "",
+            "counted": any(row.count is not None for row in rows),
             "priorities": [
                 {
                     "number": row.priority.number,
@@ -44,7 +53,7 @@ def followup_data(
                     if row.priority.place
                     else agreement.district.name,
                     "indicator": row.priority.indicator,
-                    "count": row.count,
+                    "count": "" if row.count is None else str(row.count),
                     "baseline": "" if row.priority.baseline is None else str(row.priority.baseline),
                     "target": "" if row.priority.target is None else str(row.priority.target),
                     "met": "" if row.met is None else ("ja" if row.met else "nej"),
@@ -64,9 +73,22 @@ def followup_data(
 
 
 def followup_pdf(
-    agreement: Agreement, year: int, rows: list[PriorityFollowup], *, generated_at: dt.datetime
+    agreement: Agreement,
+    year: int,
+    rows: list[PriorityFollowup],
+    *,
+    assessment: str = "",
+    reports_begin: dt.date | None = None,
+    generated_at: dt.datetime,
 ) -> bytes:
-    data = followup_data(agreement, year, rows, generated_at=generated_at)
+    data = followup_data(
+        agreement,
+        year,
+        rows,
+        assessment=assessment,
+        reports_begin=reports_begin,
+        generated_at=generated_at,
+    )
     pdf = typst.compile(
         str(TEMPLATE),
         root=str(TEMPLATE.parent),

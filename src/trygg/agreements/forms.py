@@ -89,13 +89,35 @@ class AgreementForm(forms.ModelForm):
             .distinct()
             .order_by("first_name", "last_name", "username")
         )
-        if self.instance.pk:
-            self.initial.setdefault(
-                "signatories", [s.user_id for s in self.instance.signatories.all()]
+        roles = (
+            {s.user_id: s.role for s in self.instance.signatories.all()} if self.instance.pk else {}
+        )
+        for user in self.fields["signatories"].queryset:
+            self.fields[f"role_{user.pk}"] = forms.CharField(
+                label=_("%(name)s signs as") % {"name": user.get_full_name() or user.username},
+                max_length=120,
+                required=False,
+                initial=roles.get(user.pk, ""),
             )
+        if self.instance.pk:
+            self.initial.setdefault("signatories", list(roles))
             # Another district or police area is another agreement, not a change of this one.
             self.fields["district"].disabled = True
             self.fields["police_area"].disabled = True
+
+    def signatory_rows(self) -> list[tuple[Any, Any]]:
+        """Each party member's checkbox beside the field for the title they sign as."""
+        return [
+            (choice, self[f"role_{choice.data['value']}"])
+            for choice in self["signatories"].subwidgets
+        ]
+
+    def signed_by(self) -> list[tuple[User, str]]:
+        """The ticked signatories with the title each signs as."""
+        return [
+            (user, self.cleaned_data.get(f"role_{user.pk}", "").strip())
+            for user in self.cleaned_data.get("signatories") or []
+        ]
 
 
 class RevisionForm(forms.Form):
@@ -105,6 +127,14 @@ class RevisionForm(forms.Form):
     valid_to = forms.DateField(label=_("valid until"), widget=_date_input())
 
 
+class AssessmentForm(forms.Form):
+    assessment = forms.CharField(
+        label=_("The parties' conclusions"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the figures mean, what worked and what happens next."),
+    )
+
+
 class PriorityForm(forms.ModelForm):
     class Meta:
         model = Priority
@@ -112,7 +142,6 @@ class PriorityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.agreement = agreement
         self.fields["place"].queryset = Place.objects.filter(
             district_id=agreement.district_id
         ).order_by("name")
@@ -126,17 +155,6 @@ class PriorityForm(forms.ModelForm):
         if not self.instance.pk and "number" not in self.initial:
             taken = [p.number for p in agreement.priorities.all()]
             self.initial["number"] = max(taken, default=0) + 1
-
-    def clean_number(self) -> int:
-        number = self.cleaned_data["number"]
-        clash = self.agreement.priorities.filter(number=number)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(
-                _("The agreement already has a priority %(n)d."), params={"n": number}
-            )
-        return number
 
 
 class ResponsibilityForm(forms.ModelForm):

@@ -241,3 +241,27 @@ class CollaborationMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collaboration.place} {self.held_on}"
+
+
+class YearlyFollowup(models.Model):
+    """The parties' written conclusions of a year, read beside the counted figures.
+
+    The counts come from the reports; what they mean, and what happens next, is for the
+    parties to write. A year before the city's reports begin has only this text.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="followups")
+    year = models.PositiveSmallIntegerField(_("year"))
+    assessment = models.TextField(_("assessment"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year"], name="followup_once_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.year}"

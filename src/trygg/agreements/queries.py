@@ -12,13 +12,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
+from django.utils import timezone
 
 from trygg.agreements.models import Agreement, CitizenPromise, PlaceCollaboration, Priority
 from trygg.core import policy
 from trygg.geo.models import District
 from trygg.measures.models import Measure
 from trygg.measures.workflow import Status
+from trygg.reports.workflow import COUNTED
 from trygg.situation.periods import Period
 from trygg.situation.queries import counted_reports
 
@@ -65,7 +67,7 @@ def year_period(year: int) -> Period:
 @dataclass
 class PriorityFollowup:
     priority: Priority
-    count: int
+    count: int | None  # None: the year lies before the district's reports begin
     met: bool | None
     measures: list[Measure] = field(default_factory=list)
     finished: int = 0
@@ -73,34 +75,55 @@ class PriorityFollowup:
     @property
     def change(self) -> int | None:
         baseline = self.priority.baseline
-        return None if baseline is None else self.count - baseline
+        return None if baseline is None or self.count is None else self.count - baseline
+
+
+def reports_begin(*, user: Any, agreement: Agreement) -> dt.date | None:
+    """The day of the district's first counted report: before it, Trygg cannot count.
+
+    A year the city did not yet report in would otherwise read as zero reports, every
+    target met.
+    """
+    first = (
+        policy.aggregated_reports(user, agreement.city_id)
+        .filter(district_id=agreement.district_id, status__in=COUNTED)
+        .aggregate(first=Min("occurred_from"))["first"]
+    )
+    return None if first is None else timezone.localtime(first).date()
 
 
 def followup(*, user: Any, agreement: Agreement, year: int) -> list[PriorityFollowup]:
     """Per priority: the year's count against its target, and the state of its measures.
 
     A target is met when the count is at most the target (targets are reports a year to
-    come down to); without a target, ``met`` is None.
+    come down to); without a target, ``met`` is None. Before the district's reports
+    begin there is nothing to count: ``count`` and ``met`` are None.
     """
     period = year_period(year)
+    begin = reports_begin(user=user, agreement=agreement)
+    counted = begin is not None and begin < period.end
     priorities = list(agreement.priorities.select_related("place").prefetch_related("categories"))
     plan = action_plan(priorities)
     rows = []
     for priority in priorities:
-        count = counted_reports(
-            user=user,
-            district_ids=[agreement.district_id],
-            place=priority.place,
-            period=period,
-            categories=[c.pk for c in priority.categories.all()],
-            counted_in_city=agreement.city_id,
-        ).count()
+        count = (
+            counted_reports(
+                user=user,
+                district_ids=[agreement.district_id],
+                place=priority.place,
+                period=period,
+                categories=[c.pk for c in priority.categories.all()],
+                counted_in_city=agreement.city_id,
+            ).count()
+            if counted
+            else None
+        )
         measures = plan[priority.pk]
         rows.append(
             PriorityFollowup(
                 priority=priority,
                 count=count,
-                met=None if priority.target is None else count <= priority.target,
+                met=None if priority.target is None or count is None else count <= priority.target,
                 measures=measures,
                 finished=sum(1 for m in measures if m.status in FINISHED),
             )

@@ -13,11 +13,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygg.agreements.models import Agreement, Signatory
+from trygg.agreements.models import (
+    Agreement,
+    Priority,
+    Responsibility,
+    Signatory,
+    YearlyFollowup,
+)
 from trygg.core import policy
 from trygg.core.models import Membership, Organisation, OrganisationKind
+from trygg.reports.models import Category
 
 PARTY_KINDS = (OrganisationKind.DISTRICT_ADMINISTRATION, OrganisationKind.LOCAL_POLICE_AREA)
 
@@ -31,6 +39,30 @@ def parties(agreement: Agreement) -> list[Organisation]:
             districts=agreement.district,
         ).distinct()
     )
+
+
+def revised(agreement: Agreement) -> bool:
+    """A version that has been revised stays as it was signed; only the latest changes."""
+    return agreement.pk is not None and Agreement.objects.filter(previous=agreement).exists()
+
+
+def _refuse_if_revised(agreement: Agreement, field: str = "__all__") -> None:
+    if revised(agreement):
+        raise ValidationError(
+            {
+                field: _(
+                    "Version %(version)d has been revised and stays as it was; "
+                    "change the latest version instead."
+                )
+                % {"version": agreement.version}
+            }
+        )
+
+
+def _may_change(agreement: Agreement, by: Any) -> None:
+    if not policy.can(by, policy.CHANGE, agreement):
+        raise PermissionDenied
+    _refuse_if_revised(agreement)
 
 
 def _overlapping(agreement: Agreement) -> list[Agreement]:
@@ -56,6 +88,7 @@ def agreement_save(
     """
     if not policy.runs_districts(by).filter(pk=agreement.district_id).exists():
         raise PermissionDenied
+    _refuse_if_revised(agreement)
     signatories = list(signatories)
     errors: dict[str, str] = {}
     if agreement.valid_from and agreement.valid_to and agreement.valid_to < agreement.valid_from:
@@ -112,6 +145,7 @@ def agreement_save(
 
 def revise(*, agreement: Agreement, by: Any, valid_from: dt.date, valid_to: dt.date) -> Agreement:
     """A new version carrying over the title, responsibilities and priorities, unsigned."""
+    _refuse_if_revised(agreement, "valid_from")
     draft = Agreement(
         district=agreement.district,
         police_area=agreement.police_area,
@@ -135,6 +169,82 @@ def revise(*, agreement: Agreement, by: Any, valid_from: dt.date, valid_to: dt.d
             priority.save()
             priority.categories.set(categories)
     return revision
+
+
+def _works_in_district(organisation: Organisation, agreement: Agreement) -> bool:
+    return organisation.city_id == agreement.city_id and (
+        organisation.kind == OrganisationKind.CITY_OFFICE
+        or organisation.districts.filter(pk=agreement.district_id).exists()
+    )
+
+
+@transaction.atomic
+def priority_save(*, priority: Priority, by: Any, categories: Iterable[Category] = ()) -> Priority:
+    """Add or change a joint priority; its place lies in the district, its categories the city's."""
+    agreement = priority.agreement
+    _may_change(agreement, by)
+    categories = list(categories)
+    errors: dict[str, str] = {}
+    if priority.place_id and priority.place.district_id != agreement.district_id:
+        errors["place"] = _("The place must lie in %(district)s.") % {
+            "district": agreement.district.name
+        }
+    if any(c.city_id != agreement.city_id for c in categories):
+        errors["categories"] = _("The indicator categories must be the city's own.")
+    clash = agreement.priorities.filter(number=priority.number).exclude(pk=priority.pk)
+    if clash.exists():
+        errors["number"] = _("The agreement already has a priority %(n)d.") % {"n": priority.number}
+    if errors:
+        raise ValidationError(errors)
+    priority.full_clean(exclude=["agreement", "place", "categories"])
+    priority.save()
+    priority.categories.set(categories)
+    return priority
+
+
+@transaction.atomic
+def responsibility_save(*, row: Responsibility, by: Any) -> Responsibility:
+    """Add or change a row of the responsibility table, for an organisation of the district."""
+    agreement = row.agreement
+    _may_change(agreement, by)
+    if not _works_in_district(row.organisation, agreement):
+        raise ValidationError(
+            {
+                "organisation": _("%(organisation)s does not work in %(district)s.")
+                % {"organisation": row.organisation.name, "district": agreement.district.name}
+            }
+        )
+    row.full_clean(exclude=["agreement", "organisation"])
+    row.save()
+    return row
+
+
+@transaction.atomic
+def responsibility_remove(*, row: Responsibility, by: Any) -> None:
+    _may_change(row.agreement, by)
+    row.delete()
+
+
+@transaction.atomic
+def followup_write(*, agreement: Agreement, year: int, assessment: str, by: Any) -> YearlyFollowup:
+    """The year's written conclusions; a revised version's past years may still be written."""
+    if not policy.can(by, policy.CHANGE, agreement):
+        raise PermissionDenied
+    if not agreement.valid_from.year <= year <= agreement.valid_to.year:
+        raise ValidationError(
+            {
+                "year": _("The agreement is valid %(start)d–%(end)d.")
+                % {"start": agreement.valid_from.year, "end": agreement.valid_to.year}
+            }
+        )
+    if not assessment.strip():
+        raise ValidationError({"assessment": _("Write the year's conclusions.")})
+    followup, _created = YearlyFollowup.objects.update_or_create(
+        agreement=agreement,
+        year=year,
+        defaults={"assessment": assessment.strip(), "written_by": by, "written_at": timezone.now()},
+    )
+    return followup
 
 
 def differences(old: Agreement, new: Agreement) -> list[tuple[str, str, str]]:

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trygg.agreements import queries, services
 from trygg.agreements.followup_pdf import followup_pdf
-from trygg.agreements.forms import AgreementForm, PriorityForm, ResponsibilityForm, RevisionForm
+from trygg.agreements.forms import (
+    AgreementForm,
+    AssessmentForm,
+    PriorityForm,
+    ResponsibilityForm,
+    RevisionForm,
+)
 from trygg.agreements.models import Agreement, Priority, Responsibility
 from trygg.core import policy
 
@@ -71,7 +76,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
-    may_change = policy.can(request.user, policy.CHANGE, agreement)
+    may_change = policy.can(request.user, policy.CHANGE, agreement) and not services.revised(
+        agreement
+    )
     return render(
         request, "agreements/detail.html", _detail_context(request, agreement, may_change)
     )
@@ -128,7 +135,7 @@ def _save_agreement(request: HttpRequest, form: AgreementForm) -> Agreement | No
         return services.agreement_save(
             agreement=form.instance,
             by=request.user,
-            signatories=[(user, "") for user in form.cleaned_data.get("signatories") or []],
+            signatories=form.signed_by(),
         )
     except ValidationError as error:
         _apply_errors(form, error)
@@ -217,10 +224,17 @@ def priority_save(request: HttpRequest, pk: int, priority_pk: int | None = None)
     )
     form = PriorityForm(request.POST, instance=instance, agreement=agreement, prefix="priority")
     if form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, _("The priority is saved."))
-        return redirect("agreements:detail", pk=agreement.pk)
+        try:
+            services.priority_save(
+                priority=form.instance,
+                by=request.user,
+                categories=form.cleaned_data.get("categories") or [],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The priority is saved."))
+            return redirect("agreements:detail", pk=agreement.pk)
     if priority_pk:
         return render(
             request,
@@ -259,9 +273,13 @@ def responsibility_save(request: HttpRequest, pk: int) -> HttpResponse:
         prefix="responsibility",
     )
     if form.is_valid():
-        form.save()
-        messages.success(request, _("The responsibility is saved."))
-        return redirect("agreements:detail", pk=agreement.pk)
+        try:
+            services.responsibility_save(row=form.instance, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The responsibility is saved."))
+            return redirect("agreements:detail", pk=agreement.pk)
     return render(
         request,
         "agreements/detail.html",
@@ -274,8 +292,13 @@ def responsibility_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def responsibility_delete(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     agreement = _agreement(request, pk, action=policy.CHANGE)
-    get_object_or_404(Responsibility, pk=row_pk, agreement=agreement).delete()
-    messages.success(request, _("The responsibility is removed."))
+    row = get_object_or_404(Responsibility, pk=row_pk, agreement=agreement)
+    try:
+        services.responsibility_remove(row=row, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The responsibility is removed."))
     return redirect("agreements:detail", pk=agreement.pk)
 
 
@@ -304,8 +327,33 @@ def _followup(request: HttpRequest, pk: int, year: int) -> tuple[Agreement, list
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def agreement_followup(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The year's figures per priority, and the parties' written conclusions beside them."""
     agreement, rows = _followup(request, pk, year)
+    written = agreement.followups.filter(year=year).select_related("written_by").first()
+    may_write = policy.can(request.user, policy.CHANGE, agreement)
+    form = None
+    if may_write:
+        form = AssessmentForm(
+            request.POST or None, initial={"assessment": written.assessment if written else ""}
+        )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.followup_write(
+                    agreement=agreement,
+                    year=year,
+                    assessment=form.cleaned_data["assessment"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The follow-up is saved."))
+                return redirect("agreements:followup", pk=agreement.pk, year=year)
     return render(
         request,
         "agreements/followup.html",
@@ -313,16 +361,28 @@ def agreement_followup(request: HttpRequest, pk: int, year: int) -> HttpResponse
             "agreement": agreement,
             "year": year,
             "rows": rows,
+            "written": written,
+            "form": form,
+            "reports_begin": queries.reports_begin(user=request.user, agreement=agreement),
             "years": list(range(agreement.valid_from.year, agreement.valid_to.year + 1)),
             "complete": dt.date(year + 1, 1, 1) <= timezone.localdate(),
         },
+        status=400 if form is not None and form.errors else 200,
     )
 
 
 @login_required
 def agreement_followup_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     agreement, rows = _followup(request, pk, year)
-    pdf = followup_pdf(agreement, year, rows, generated_at=timezone.localtime())
+    written = agreement.followups.filter(year=year).first()
+    pdf = followup_pdf(
+        agreement,
+        year,
+        rows,
+        assessment=written.assessment if written else "",
+        reports_begin=queries.reports_begin(user=request.user, agreement=agreement),
+        generated_at=timezone.localtime(),
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     district = slugify(agreement.district.name) or "omrade"
     response["Content-Disposition"] = (
