@@ -27,9 +27,7 @@ class DemoAgreementsTest(TestCase):
     def setUpTestData(cls) -> None:
         load_demo()
         cls.today = timezone.localdate()
-        cls.alvsjo = Agreement.objects.get(
-            district__name="Älvsjö", title__startswith="Samverkansöverenskommelse Älvsjö"
-        )
+        cls.alvsjo = Agreement.objects.get(district__name="Älvsjö", version=2)
         cls.collaboration = PlaceCollaboration.objects.get(place__name="Älvsjö centrum")
 
     def test_city_overview_lists_every_district_with_its_state(self) -> None:
@@ -57,6 +55,24 @@ class DemoAgreementsTest(TestCase):
         self.client.force_login(User.objects.get(username="anna"))
         url = reverse("agreements:followup", args=[agreement.pk, self.today.year])
         assert self.client.get(url).status_code == 200
+
+    def test_the_2017_agreement_is_version_1_followed_up_in_words(self) -> None:
+        original = self.alvsjo.previous
+        assert original is not None and original.version == 1
+        assert (original.signed_on.year, original.signed_on.month) == (2017, 1)
+        assert (original.valid_from.isoformat(), original.valid_to.isoformat()) == (
+            "2017-01-01",
+            "2018-12-31",
+        )
+        assert sorted(original.followups.values_list("year", flat=True)) == [2017, 2018]
+        self.client.force_login(User.objects.get(username="anna"))
+        page = self.client.get(reverse("agreements:followup", args=[original.pk, 2017]))
+        html = page.content.decode()
+        assert 'data-coverage="none"' in html and "fotpatrull" in html
+        assert all(row.count is None for row in page.context["rows"])
+        diff = self.client.get(reverse("agreements:diff", args=[self.alvsjo.pk]))
+        changed = [what for what, _before, _after in diff.context["rows"]]
+        assert "Ansvar: Gatumiljö" in changed and "Prioritering 1" in changed
 
     def test_two_public_promises_for_alvsjo(self) -> None:
         promises = CitizenPromise.objects.filter(district__name="Älvsjö", public=True)

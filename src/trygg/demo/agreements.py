@@ -1,9 +1,11 @@
 """The Älvsjö demo's cooperation agreements, citizen promises and place collaboration.
 
-The seed document's agreement was signed in January 2017 and valid 2017–2018; the demo's
-data covers the two years up to the load day, so the agreement is shifted to match: signed
-on 20 January of last year, valid from 1 January last year to 31 December this year. Its
-version 2 (valid from 2019) would then lie in the future, so no revision is loaded.
+The seed document's agreement was signed in January 2017 and valid 2017–2018: it is
+version 1, with the parties' written follow-ups for 2017 and 2018 (Trygg holds no reports
+from then, so those years are followed up in words). The demo's reports cover the two
+years up to the load day, so version 2 revises it for last year and this year, signed on
+20 January last year, with baselines and targets sized to the demo's reports and the
+traffic office added to the responsibility table.
 
 The other districts are in various states: Hägersten-Liljeholmen signed and valid,
 Skärholmen an unsigned draft, the rest without an agreement. Written with the ORM directly
@@ -16,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from trygg.agreements.models import (
     Agreement,
@@ -26,6 +29,7 @@ from trygg.agreements.models import (
     Priority,
     Responsibility,
     Signatory,
+    YearlyFollowup,
 )
 from trygg.core.models import Organisation, User
 from trygg.geo.models import City, Place
@@ -82,6 +86,20 @@ PROMISES = (
      "Gångtunneln har fått ny LED-belysning; röjningen längs gångvägen görs i vår."),
 )  # fmt: skip
 
+# The original agreement's written follow-ups (illustrative).
+FOLLOWUPS_2017 = (
+    (2017, "Polisen har haft fotpatrull vid Älvsjö centrum tre kvällar i veckan sedan mars. "
+     "Handeln vid pendeltågsentrén har minskat men flyttat mot busshållplatserna.\n"
+     "Fältassistenterna har mött grupper av unga vid torget varje helg; föräldravandringar "
+     "startade i oktober.\nBelysningen i gångtunneln är inte åtgärdad; trafikkontoret "
+     "behöver bli part i nästa överenskommelse."),
+    (2018, "Trygghetsvandringen i april ledde till ny belysning vid torget och röjda buskar "
+     "längs gångvägen mot Solberga.\nPolisen bedömer att den öppna handeln vid centrum har "
+     "minskat; boende upplever ändå stationsområdet som otryggt kvällstid.\nParterna "
+     "förnyar överenskommelsen med mätbara mål per prioritering och trafikkontoret och SL "
+     "som ansvariga i tabellen."),
+)  # fmt: skip
+
 # (organisation, name, role): fictional contacts, one a partner and the lead.
 CONTACTS = (
     (POLICE, "Petra Holm", "Kommunpolis"),
@@ -119,9 +137,21 @@ def _month(day: dt.date, months: int) -> dt.date:
 
 
 def _agreement(
-    *, city, district, police_area, title, signed_on, valid_from, valid_to, by, signers
+    *,
+    city,
+    district,
+    police_area,
+    title,
+    signed_on,
+    valid_from,
+    valid_to,
+    by,
+    signers,
+    previous=None,
 ) -> Agreement:
     agreement = Agreement(
+        previous=previous,
+        version=previous.version + 1 if previous else 1,
         city=city,
         district=district,
         police_area=police_area,
@@ -139,6 +169,28 @@ def _agreement(
             agreement=agreement, user=user, organisation=organisation, role=role
         )
     return agreement
+
+
+def _priorities(agreement, centrum, categories, *, targets: bool) -> None:
+    """The three joint priorities; the first version had no counted baseline or target."""
+    for number, problem, place, codes, indicator, baseline, target in PRIORITIES:
+        priority = Priority.objects.create(
+            agreement=agreement,
+            number=number,
+            problem=problem,
+            place=centrum if place else None,
+            indicator=indicator,
+            baseline=baseline if targets else None,
+            target=target if targets else None,
+        )
+        priority.categories.set([categories[c] for c in codes if c in categories])
+
+
+def _responsibilities(agreement, organisations, rows) -> None:
+    Responsibility.objects.bulk_create(
+        Responsibility(agreement=agreement, organisation=organisations[org], topic=topic, duty=duty)
+        for org, topic, duty in rows
+    )
 
 
 @transaction.atomic
@@ -163,6 +215,32 @@ def agreements_generate(*, city: City, today: dt.date) -> int:
     centrum = Place.objects.filter(district=alvsjo, name="Älvsjö centrum").first()
     last_year = today.year - 1
 
+    original = _agreement(
+        city=city,
+        district=alvsjo,
+        police_area=police_area,
+        title=TITLE.format(start=2017, end=2018),
+        signed_on=dt.date(2017, 1, 20),
+        valid_from=dt.date(2017, 1, 1),
+        valid_to=dt.date(2018, 12, 31),
+        by=anna,
+        signers=[
+            (anna, organisations[DISTRICT], "Stadsdelsdirektör (på uppdrag)"),
+            (petra, organisations[POLICE], "Lokalpolisområdeschef (på uppdrag)"),
+        ],
+    )
+    _priorities(original, centrum, categories, targets=False)
+    _responsibilities(original, organisations, [r for r in RESPONSIBILITIES if r[0] != TRAFFIC])
+    YearlyFollowup.objects.bulk_create(
+        YearlyFollowup(
+            agreement=original,
+            year=year,
+            assessment=text,
+            written_by=anna,
+            written_at=timezone.make_aware(dt.datetime(year, 12, 15, 10)),
+        )
+        for year, text in FOLLOWUPS_2017
+    )
     alvsjo_agreement = _agreement(
         city=city,
         district=alvsjo,
@@ -176,24 +254,10 @@ def agreements_generate(*, city: City, today: dt.date) -> int:
             (anna, organisations[DISTRICT], "Stadsdelsdirektör (på uppdrag)"),
             (petra, organisations[POLICE], "Lokalpolisområdeschef (på uppdrag)"),
         ],
+        previous=original,
     )
-    for number, problem, place, codes, indicator, baseline, target in PRIORITIES:
-        priority = Priority.objects.create(
-            agreement=alvsjo_agreement,
-            number=number,
-            problem=problem,
-            place=centrum if place else None,
-            indicator=indicator,
-            baseline=baseline,
-            target=target,
-        )
-        priority.categories.set([categories[c] for c in codes if c in categories])
-    Responsibility.objects.bulk_create(
-        Responsibility(
-            agreement=alvsjo_agreement, organisation=organisations[org], topic=topic, duty=duty
-        )
-        for org, topic, duty in RESPONSIBILITIES
-    )
+    _priorities(alvsjo_agreement, centrum, categories, targets=True)
+    _responsibilities(alvsjo_agreement, organisations, RESPONSIBILITIES)
 
     count = 1
     hagersten = districts.get("Hägersten-Liljeholmen")
