@@ -315,6 +315,8 @@ def test_a_revised_version_stays_as_it_was(world, login, agreement):
     assert again.status_code == 400 and "valid_from" in again.context["form"].errors
     assert Agreement.objects.filter(previous=agreement).get() == revision
 
+    edit = client.get(reverse("agreements:edit", args=[agreement.pk]))
+    assert edit["Location"] == reverse("agreements:detail", args=[agreement.pk])
     page = client.get(reverse("agreements:detail", args=[agreement.pk]))
     assert not page.context["may_change"]
     assert reverse("agreements:edit", args=[agreement.pk]) not in page.content.decode()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from trygg.agreements.models import Agreement, Priority, Responsibility
@@ -77,7 +78,7 @@ class AgreementForm(forms.ModelForm):
         self.fields["problem_picture"] = EditionChoiceField(
             queryset=Edition.objects.filter(city_id__in=city_ids).order_by("-published_at"),
             required=False,
-            label=Agreement._meta.get_field("problem_picture").verbose_name,
+            label=capfirst(Agreement._meta.get_field("problem_picture").verbose_name),
         )
         self.fields["signatories"].queryset = (
             User.objects.filter(

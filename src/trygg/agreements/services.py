@@ -46,17 +46,16 @@ def revised(agreement: Agreement) -> bool:
     return agreement.pk is not None and Agreement.objects.filter(previous=agreement).exists()
 
 
+def revised_reason(agreement: Agreement) -> str:
+    return _(
+        "Version %(version)d has been revised and stays as it was; "
+        "change the latest version instead."
+    ) % {"version": agreement.version}
+
+
 def _refuse_if_revised(agreement: Agreement, field: str = "__all__") -> None:
     if revised(agreement):
-        raise ValidationError(
-            {
-                field: _(
-                    "Version %(version)d has been revised and stays as it was; "
-                    "change the latest version instead."
-                )
-                % {"version": agreement.version}
-            }
-        )
+        raise ValidationError({field: revised_reason(agreement)})
 
 
 def _may_change(agreement: Agreement, by: Any) -> None:

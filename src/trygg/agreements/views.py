@@ -168,10 +168,20 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _latest_only(request: HttpRequest, agreement: Agreement) -> HttpResponse | None:
+    """Back to a revised version's page, saying why it cannot be changed."""
+    if not services.revised(agreement):
+        return None
+    messages.error(request, services.revised_reason(agreement))
+    return redirect("agreements:detail", pk=agreement.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk, action=policy.CHANGE)
+    if request.method == "GET" and (back := _latest_only(request, agreement)):
+        return back
     form = AgreementForm(
         request.POST or None, instance=agreement, districts=policy.runs_districts(request.user)
     )
@@ -191,6 +201,8 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_revise(request: HttpRequest, pk: int) -> HttpResponse:
     """A new version of this one, for a new period; it closes this one the day before."""
     agreement = _agreement(request, pk, action=policy.CHANGE)
+    if request.method == "GET" and (back := _latest_only(request, agreement)):
+        return back
     form = RevisionForm(request.POST or None, prefix="revision")
     if request.method == "POST" and form.is_valid():
         try:
@@ -253,6 +265,8 @@ def priority_save(request: HttpRequest, pk: int, priority_pk: int | None = None)
 @login_required
 def priority_edit(request: HttpRequest, pk: int, priority_pk: int) -> HttpResponse:
     agreement = _agreement(request, pk, action=policy.CHANGE)
+    if back := _latest_only(request, agreement):
+        return back
     priority = get_object_or_404(Priority, pk=priority_pk, agreement=agreement)
     form = PriorityForm(instance=priority, agreement=agreement, prefix="priority")
     return render(
