@@ -193,6 +193,33 @@ def test_the_menu_follows_the_roles(world, login):
     assert "geo:place_create" not in menu(world.rut)
 
 
+def test_the_menu_keeps_daily_work_in_sight_and_groups_the_rest(world, login):
+    page = login(world.anna).get(reverse("core:overview"))
+    entries = page.context["menu_entries"]
+    links = [e.single.url_name for e in entries if e.single]
+    groups = {str(e.label): [i.url_name for i in e.items] for e in entries if not e.single}
+
+    assert links == [
+        "core:overview",
+        "reports:new",
+        "reports:mine",
+        "situation:picture",
+        "measures:list",
+        "measures:meetings",
+        "reports:queue",
+    ]
+    assert groups["Samverkan"] == [
+        "walks:list",
+        "agreements:list",
+        "collaborations:list",
+        "collaborations:promises",
+    ]
+    assert "geo:place_create" in groups["Områden och organisationer"]
+    html = page.content.decode()
+    assert html.count('<details class="menu-group">') == 2
+    assert f'href="{reverse("core:account")}"' in html
+
+
 def test_no_door_puts_a_city_administrator_into_an_ordinary_organisation(world):
     membership = Membership(
         user=world.anna, organisation=world.orgs["alvsjo_sdf"], role="administrator"

@@ -1,7 +1,9 @@
 """Citizen promises and place collaborations: their writes and reads.
 
-Bad input refused here: a promise whose period ends before it starts; a contact of an
-organisation that is neither the collaboration's lead nor one of its partners.
+Bad input refused here: a promise whose period ends before it starts; a collaboration
+party that does not work in the place's district; dropping a party that still has
+contacts (they would vanish unseen); a contact of an organisation that is neither the
+collaboration's lead nor one of its partners.
 Who may see what is the policy's (``policy.visible``); a collaboration outside the
 user's reach is a 404 in the views.
 """
@@ -28,7 +30,8 @@ from trygg.agreements.models import (
     PlaceCollaboration,
 )
 from trygg.core import policy
-from trygg.core.models import Organisation
+from trygg.core.models import Organisation, OrganisationKind
+from trygg.geo.models import District
 from trygg.measures.models import Measure
 from trygg.situation import privacy, queries
 from trygg.situation.periods import Period
@@ -42,12 +45,30 @@ INDICATOR_MONTHS = 24
 
 @transaction.atomic
 def promise_save(*, promise: CitizenPromise, by: Any) -> CitizenPromise:
-    """Create or change a citizen promise of a district the user runs."""
-    if not policy.runs_districts(by).filter(pk=promise.district_id).exists():
+    """Create or change a citizen promise of a district the user runs.
+
+    A change is checked against the stored promise too, so moving one out of a district
+    the user does not run is refused like writing into it.
+    """
+    runs = policy.runs_districts(by)
+    if not runs.filter(pk=promise.district_id).exists():
         raise PermissionDenied
+    if promise.pk:
+        stored = CitizenPromise.objects.get(pk=promise.pk)
+        if not policy.can(by, policy.CHANGE, stored):
+            raise PermissionDenied
     promise.city_id = promise.district.city_id
+    errors: dict[str, str] = {}
     if promise.valid_from and promise.valid_to and promise.valid_to < promise.valid_from:
-        raise ValidationError({"valid_to": _("The period ends before it starts.")})
+        errors["valid_to"] = _("The period ends before it starts.")
+    area = promise.police_area
+    if area is not None and not area.districts.filter(pk=promise.district_id).exists():
+        errors["police_area"] = _("%(area)s does not cover %(district)s.") % {
+            "area": area.name,
+            "district": promise.district.name,
+        }
+    if errors:
+        raise ValidationError(errors)
     promise.full_clean()
     promise.save()
     return promise
@@ -64,6 +85,59 @@ def public_promises_of(*, district_id: int) -> QuerySet[CitizenPromise]:
 # Place collaborations ----------------------------------------------------------------
 
 
+def works_in(organisation: Organisation, district: District) -> bool:
+    """Whether the organisation works in the district: of its city, and there or city-wide.
+
+    The same rule as a measure's responsible organisation: a party sees the place's
+    reports and its contacts, so it must be one that works in the area.
+    """
+    return organisation.city_id == district.city_id and (
+        organisation.kind == OrganisationKind.CITY_OFFICE
+        or organisation.districts.filter(pk=district.pk).exists()
+    )
+
+
+def _may_save(by: Any, collaboration: PlaceCollaboration) -> bool:
+    """A new one is for those who run the place's district; a change, for those who may
+    change the stored one (they, or the lead's members), and a move to another place for
+    those who run that place's district too."""
+    runs_new_place = policy.runs_districts(by).filter(pk=collaboration.place.district_id).exists()
+    if collaboration.pk is None:
+        return runs_new_place
+    stored = PlaceCollaboration.objects.select_related("place").get(pk=collaboration.pk)
+    if not policy.can(by, policy.CHANGE, stored):
+        return False
+    return stored.place_id == collaboration.place_id or runs_new_place
+
+
+def _party_errors(
+    collaboration: PlaceCollaboration, partners: list[Organisation], categories: list[Any]
+) -> dict[str, str]:
+    district = collaboration.place.district
+    errors: dict[str, str] = {}
+    for name, organisations in (("lead", [collaboration.lead]), ("partners", partners)):
+        outside = [o for o in organisations if not works_in(o, district)]
+        if outside:
+            errors[name] = _("%(names)s does not work in %(district)s.") % {
+                "names": ", ".join(o.name for o in outside),
+                "district": district.name,
+            }
+    if any(c.city_id != district.city_id for c in categories):
+        errors["categories"] = _("The categories must be the city's own.")
+    if collaboration.pk is None or errors:
+        return errors
+    stored = PlaceCollaboration.objects.get(pk=collaboration.pk)
+    staying = {collaboration.lead_id, *(o.pk for o in partners)}
+    leaving = members_of(stored) - staying
+    with_contacts = Organisation.objects.filter(
+        pk__in=stored.contacts.filter(organisation_id__in=leaving).values("organisation_id")
+    ).order_by("name")
+    for organisation in with_contacts:
+        field = "lead" if organisation.pk == stored.lead_id else "partners"
+        errors.setdefault(field, _("Remove %(org)s's contacts first.") % {"org": organisation.name})
+    return errors
+
+
 @transaction.atomic
 def collaboration_save(
     *,
@@ -72,29 +146,38 @@ def collaboration_save(
     partners: Iterable[Organisation] = (),
     categories: Iterable[Any] = (),
 ) -> PlaceCollaboration:
-    """Create or change a collaboration on a place in a district the user runs."""
-    if not policy.runs_districts(by).filter(pk=collaboration.place.district_id).exists():
+    """Create or change a collaboration on a place; every party must work in its district.
+
+    A party that leaves while its contacts are still listed is refused rather than its
+    contacts deleted, so nothing stored is lost by an unticked box.
+    """
+    if not _may_save(by, collaboration):
         raise PermissionDenied
     collaboration.city_id = collaboration.place.district.city_id
-    partners = list(partners)
-    outside = [o for o in [collaboration.lead, *partners] if o.city_id != collaboration.city_id]
-    if outside:
-        raise ValidationError(
-            {
-                "partners": _("%(names)s works in another city.")
-                % {"names": ", ".join(o.name for o in outside)}
-            }
-        )
+    partners, categories = list(partners), list(categories)
+    errors = _party_errors(collaboration, partners, categories)
+    if errors:
+        raise ValidationError(errors)
     collaboration.full_clean()
     collaboration.save()
     collaboration.partners.set(partners)
-    collaboration.categories.set(list(categories))
+    collaboration.categories.set(categories)
     return collaboration
 
 
 def members_of(collaboration: PlaceCollaboration) -> set[int]:
     """The ids of the lead and partner organisations."""
     return {collaboration.lead_id, *collaboration.partners.values_list("pk", flat=True)}
+
+
+def _check_party(collaboration: PlaceCollaboration, organisation: Organisation) -> None:
+    if organisation.pk not in members_of(collaboration):
+        raise ValidationError(
+            {
+                "organisation": _("%(org)s is not a party to this collaboration.")
+                % {"org": organisation.name}
+            }
+        )
 
 
 @transaction.atomic
@@ -110,13 +193,7 @@ def contact_add(
 ) -> CollaborationContact:
     if not policy.can(by, policy.CHANGE, collaboration):
         raise PermissionDenied
-    if organisation.pk not in members_of(collaboration):
-        raise ValidationError(
-            {
-                "organisation": _("%(org)s is not a party to this collaboration.")
-                % {"org": organisation.name}
-            }
-        )
+    _check_party(collaboration, organisation)
     contact = CollaborationContact(
         collaboration=collaboration,
         organisation=organisation,
@@ -128,6 +205,35 @@ def contact_add(
     contact.full_clean()
     contact.save()
     return contact
+
+
+@transaction.atomic
+def contact_update(
+    *,
+    contact: CollaborationContact,
+    by: Any,
+    organisation: Organisation,
+    name: str,
+    role: str = "",
+    phone: str = "",
+    email: str = "",
+) -> CollaborationContact:
+    collaboration = contact.collaboration
+    if not policy.can(by, policy.CHANGE, collaboration):
+        raise PermissionDenied
+    _check_party(collaboration, organisation)
+    contact.organisation = organisation
+    contact.name, contact.role, contact.phone, contact.email = name, role, phone, email
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_remove(*, contact: CollaborationContact, by: Any) -> None:
+    if not policy.can(by, policy.CHANGE, contact.collaboration):
+        raise PermissionDenied
+    contact.delete()
 
 
 @transaction.atomic

@@ -97,12 +97,20 @@ def report_new(request: HttpRequest) -> HttpResponse:
     organisations, categories, places = _reporting(request.user)
     if not organisations:
         raise PermissionDenied
+    # A link from a place (a place collaboration's page) starts the report there.
+    place_id = request.GET.get("place", "")
+    initial = (
+        {"place": int(place_id)}
+        if place_id.isdigit() and places.filter(pk=place_id).exists()
+        else {}
+    )
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
         organisations=organisations,
         categories=categories,
         places=places,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
