@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from trygg.agreements.forms import CategoriesField
+from trygg.agreements.forms import CategoriesField, date_input
 from trygg.agreements.models import (
     CitizenPromise,
     CollaborationContact,
@@ -25,10 +25,6 @@ from trygg.core.models import Organisation, OrganisationKind
 from trygg.core.policy import SENSITIVE_KINDS
 from trygg.geo.models import Place, PoliceArea
 from trygg.reports.models import Category
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PromiseForm(forms.ModelForm):
@@ -49,8 +45,8 @@ class PromiseForm(forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 4}),
             "activities": forms.Textarea(attrs={"rows": 3}),
             "followup": forms.Textarea(attrs={"rows": 3}),
-            "valid_from": _date_input(),
-            "valid_to": _date_input(),
+            "valid_from": date_input(),
+            "valid_to": date_input(),
         }
 
     def __init__(self, *args: Any, districts: Any, **kwargs: Any) -> None:
@@ -87,7 +83,7 @@ class CollaborationForm(forms.ModelForm):
         fields = ["place", "goal", "lead", "partners", "started_on", "categories"]
         widgets = {
             "partners": forms.CheckboxSelectMultiple,
-            "started_on": _date_input(),
+            "started_on": date_input(),
         }
 
     def __init__(self, *args: Any, districts: Any, **kwargs: Any) -> None:

@@ -30,16 +30,9 @@ from trygg.agreements.collaboration_forms import (
 )
 from trygg.agreements.models import CitizenPromise, CollaborationContact, PlaceCollaboration
 from trygg.core import policy
+from trygg.core.forms import apply_errors
 from trygg.geo.models import District, Place
 from trygg.situation import charts
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's field errors beside the field, the rest above the form."""
-    for name, problems in error.message_dict.items():
-        target = name if name in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
 
 
 def _collaboration(user: Any, pk: int, *, action: str = policy.VIEW) -> PlaceCollaboration:
@@ -117,7 +110,7 @@ def _save_collaboration(request: HttpRequest, form: CollaborationForm) -> PlaceC
             categories=form.cleaned_data["categories"],
         )
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return None
 
 
@@ -208,7 +201,7 @@ def collaboration_contacts(request: HttpRequest, pk: int) -> HttpResponse:
                 collaboration=collaboration, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The contact is saved."))
             return redirect("collaborations:contacts", pk=collaboration.pk)
@@ -235,7 +228,7 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
         try:
             collaborations.contact_update(contact=contact, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The contact is saved."))
             return redirect("collaborations:contacts", pk=collaboration.pk)
@@ -267,7 +260,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
                 collaboration=collaboration, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The meeting is recorded."))
             return redirect("collaborations:detail", pk=collaboration.pk)
@@ -301,7 +294,7 @@ def _promise_form(request: HttpRequest, form: PromiseForm, promise: CitizenPromi
         try:
             saved = collaborations.promise_save(promise=form.instance, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The citizen promise is saved."))
             return redirect("collaborations:promise", pk=saved.pk)

@@ -30,8 +30,7 @@ from trygg.agreements.models import (
     PlaceCollaboration,
 )
 from trygg.core import policy
-from trygg.core.models import Organisation, OrganisationKind
-from trygg.geo.models import District
+from trygg.core.models import Organisation
 from trygg.measures.models import Measure
 from trygg.situation import privacy, queries
 from trygg.situation.periods import Period
@@ -85,18 +84,6 @@ def public_promises_of(*, district_id: int) -> QuerySet[CitizenPromise]:
 # Place collaborations ----------------------------------------------------------------
 
 
-def works_in(organisation: Organisation, district: District) -> bool:
-    """Whether the organisation works in the district: of its city, and there or city-wide.
-
-    The same rule as a measure's responsible organisation: a party sees the place's
-    reports and its contacts, so it must be one that works in the area.
-    """
-    return organisation.city_id == district.city_id and (
-        organisation.kind == OrganisationKind.CITY_OFFICE
-        or organisation.districts.filter(pk=district.pk).exists()
-    )
-
-
 def _may_save(by: Any, collaboration: PlaceCollaboration) -> bool:
     """A new one is for those who run the place's district; a change, for those who may
     change the stored one (they, or the lead's members), and a move to another place for
@@ -116,7 +103,7 @@ def _party_errors(
     district = collaboration.place.district
     errors: dict[str, str] = {}
     for name, organisations in (("lead", [collaboration.lead]), ("partners", partners)):
-        outside = [o for o in organisations if not works_in(o, district)]
+        outside = [o for o in organisations if not policy.works_in(o, district)]
         if outside:
             errors[name] = _("%(names)s does not work in %(district)s.") % {
                 "names": ", ".join(o.name for o in outside),

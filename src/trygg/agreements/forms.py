@@ -20,7 +20,7 @@ from trygg.reports.models import Category
 from trygg.situation.models import Edition
 
 
-def _date_input() -> forms.DateInput:
+def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -62,9 +62,9 @@ class AgreementForm(forms.ModelForm):
             "followup_schedule",
         ]
         widgets = {
-            "signed_on": _date_input(),
-            "valid_from": _date_input(),
-            "valid_to": _date_input(),
+            "signed_on": date_input(),
+            "valid_from": date_input(),
+            "valid_to": date_input(),
             "followup_schedule": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -124,8 +124,8 @@ class AgreementForm(forms.ModelForm):
 class RevisionForm(forms.Form):
     """A revised version: its period; the rest is carried over from the version it revises."""
 
-    valid_from = forms.DateField(label=_("valid from"), widget=_date_input())
-    valid_to = forms.DateField(label=_("valid until"), widget=_date_input())
+    valid_from = forms.DateField(label=_("valid from"), widget=date_input())
+    valid_to = forms.DateField(label=_("valid until"), widget=date_input())
 
 
 class AssessmentForm(forms.Form):

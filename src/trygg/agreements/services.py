@@ -170,13 +170,6 @@ def revise(*, agreement: Agreement, by: Any, valid_from: dt.date, valid_to: dt.d
     return revision
 
 
-def _works_in_district(organisation: Organisation, agreement: Agreement) -> bool:
-    return organisation.city_id == agreement.city_id and (
-        organisation.kind == OrganisationKind.CITY_OFFICE
-        or organisation.districts.filter(pk=agreement.district_id).exists()
-    )
-
-
 @transaction.atomic
 def priority_save(*, priority: Priority, by: Any, categories: Iterable[Category] = ()) -> Priority:
     """Add or change a joint priority; its place lies in the district, its categories the city's."""
@@ -206,7 +199,7 @@ def responsibility_save(*, row: Responsibility, by: Any) -> Responsibility:
     """Add or change a row of the responsibility table, for an organisation of the district."""
     agreement = row.agreement
     _may_change(agreement, by)
-    if not _works_in_district(row.organisation, agreement):
+    if not policy.works_in(row.organisation, agreement.district):
         raise ValidationError(
             {
                 "organisation": _("%(organisation)s does not work in %(district)s.")

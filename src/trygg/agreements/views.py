@@ -28,14 +28,7 @@ from trygg.agreements.forms import (
 )
 from trygg.agreements.models import Agreement, Priority, Responsibility
 from trygg.core import policy
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's field errors beside the field, the rest above the form."""
-    for name, problems in error.message_dict.items():
-        target = name if name in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
+from trygg.core.forms import apply_errors
 
 
 def _agreement(request: HttpRequest, pk: int, *, action: str = policy.VIEW) -> Agreement:
@@ -138,7 +131,7 @@ def _save_agreement(request: HttpRequest, form: AgreementForm) -> Agreement | No
             signatories=form.signed_by(),
         )
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return None
 
 
@@ -213,7 +206,7 @@ def agreement_revise(request: HttpRequest, pk: int) -> HttpResponse:
                 valid_to=form.cleaned_data["valid_to"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The revised version is saved, unsigned."))
             return redirect("agreements:detail", pk=revision.pk)
@@ -243,7 +236,7 @@ def priority_save(request: HttpRequest, pk: int, priority_pk: int | None = None)
                 categories=form.cleaned_data.get("categories") or [],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The priority is saved."))
             return redirect("agreements:detail", pk=agreement.pk)
@@ -290,7 +283,7 @@ def responsibility_save(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.responsibility_save(row=form.instance, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The responsibility is saved."))
             return redirect("agreements:detail", pk=agreement.pk)
@@ -364,7 +357,7 @@ def agreement_followup(request: HttpRequest, pk: int, year: int) -> HttpResponse
                     by=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("The follow-up is saved."))
                 return redirect("agreements:followup", pk=agreement.pk, year=year)

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,3 +31,16 @@ class MemberRolesForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+def apply_errors(form: Any, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's field errors beside the field, the rest above the form.
+
+    ``aliases`` maps a service's field name to the form field that carries it.
+    """
+    aliases = aliases or {}
+    for name, problems in error.message_dict.items():
+        name = aliases.get(name, name)
+        target = name if name in form.fields else None
+        for problem in problems:
+            form.add_error(target, problem)

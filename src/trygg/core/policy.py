@@ -521,6 +521,18 @@ def public_walks() -> QuerySet[Walk]:
     return Walk.objects.filter(status=Walk.Status.PUBLISHED)
 
 
+def works_in(organisation: Organisation, district: District) -> bool:
+    """Whether an organisation works in a district: of its city, and there or city-wide.
+
+    Who answers for a measure, a row of an agreement or a place collaboration must be
+    one that works in the area, for it will see the area's reports.
+    """
+    return organisation.city_id == district.city_id and (
+        organisation.kind == OrganisationKind.CITY_OFFICE
+        or organisation.districts.filter(pk=district.pk).exists()
+    )
+
+
 def runs_districts(user: Any) -> QuerySet[District]:
     """The districts whose measures and meetings the user decides on."""
     s = scope(user)

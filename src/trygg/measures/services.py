@@ -58,9 +58,7 @@ def _check(measure: Measure, categories: list[Category], partners: list[Organisa
     if measure.place_id and measure.place.district_id != district.pk:
         errors["place"] = _("The place must lie in the measure's district.")
     responsible = measure.responsible
-    if responsible.city_id != district.city_id or not (
-        responsible.kind == "city_office" or responsible.districts.filter(pk=district.pk).exists()
-    ):
+    if not policy.works_in(responsible, district):
         errors["responsible"] = _(
             "%(organisation)s does not work in %(district)s and may not see the area."
         ) % {"organisation": responsible.name, "district": district.name}

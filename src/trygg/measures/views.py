@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trygg.core import policy
+from trygg.core.forms import apply_errors
 from trygg.core.models import Organisation
 from trygg.geo import queries as geo_queries
 from trygg.geo.geojson import read_geometry
@@ -40,14 +41,6 @@ ACTIONS = {
     Status.REJECTED: pgettext_lazy("measure", "Reject"),
     Status.POSTPONED: gettext_lazy("Postpone"),
 }
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's field errors beside the field, the rest above the form."""
-    for name, problems in error.message_dict.items():
-        target = name if name in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -211,7 +204,7 @@ def _save(request: HttpRequest, form: MeasureForm) -> Measure | None:
             reports=data.get("reports") or [],
         )
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return None
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shapely.geometry import shape
 
 from trygg.core import policy
+from trygg.core.forms import apply_errors
 from trygg.core.models import Organisation
 from trygg.geo import queries as geo_queries
 from trygg.geo.models import City, District, Place
@@ -56,16 +57,6 @@ def _position(data: dict[str, Any]) -> tuple[float, float, str]:
         return data["lon"], data["lat"], Precision.POINT
     point = shape(data["place"].geometry).representative_point()
     return point.x, point.y, Precision.PLACE
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's field errors beside the field, the rest above the form."""
-    for name, problems in error.message_dict.items():
-        target = name if name in form.fields else None
-        if name == "position":
-            target = "lon" if "lon" in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
 
 
 def _report_map(reports: list[Report], districts: Any = ()) -> dict[str, Any]:
@@ -131,7 +122,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 photos=photos,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error, {"position": "lon"})
         else:
             messages.success(
                 request,
@@ -179,7 +170,7 @@ def report_week(request: HttpRequest) -> HttpResponse:
                                 organisation=header.cleaned_data["organisation"],
                             )
                         except ValidationError as error:
-                            _apply_errors(row, error)
+                            apply_errors(row, error, {"position": "lon"})
                             raise
             except ValidationError:
                 pass
@@ -467,7 +458,7 @@ def public_new(request: HttpRequest, city_id: int | None = None) -> HttpResponse
                 contact_email=data.get("email") or "",
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error, {"position": "lon"})
         else:
             messages.success(
                 request,
@@ -507,7 +498,7 @@ def public_status(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.report_reopen(token=token, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error, {"position": "lon"})
         else:
             messages.success(request, _("Thank you. The report is opened again for review."))
             return redirect("reports:status", token=token)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trygg.core import policy
+from trygg.core.forms import apply_errors
 from trygg.geo import queries as geo_queries
 from trygg.geo.models import District
 from trygg.walks import queries, services
@@ -25,15 +26,8 @@ from trygg.walks.forms import FindingForm, WalkForm
 from trygg.walks.models import Finding, FindingPhoto, Walk
 from trygg.walks.protocol_pdf import protocol_pdf as typeset_protocol
 
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's field errors beside the field, the rest above the form."""
-    aliases = {"route": "route_text", "stops": "stops_text"}
-    for name, problems in error.message_dict.items():
-        name = aliases.get(name, name)
-        target = name if name in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
+# The service names the route and stops; the form has them as typed text.
+ROUTE_FIELDS = {"route": "route_text", "stops": "stops_text"}
 
 
 def _walk(user: Any, pk: int, *, action: str = policy.VIEW) -> Walk:
@@ -73,7 +67,7 @@ def _save(request: HttpRequest, form: WalkForm) -> Walk | None:
             walk=walk, by=request.user, invited=data.get("invited") or [], stops=stops
         )
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error, ROUTE_FIELDS)
         return None
 
 
