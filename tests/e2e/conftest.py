@@ -59,9 +59,14 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+def open_page(browser, live_server, *, console_errors=True, **options):
+    """A new browser context's page in Swedish: tiles stubbed, JS errors collected.
+
+    ``console_errors=False`` leaves out failed loads the test itself provokes (offline).
+    """
+    context = browser.new_context(
+        locale="sv-SE", **{"viewport": {"width": 1280, "height": 900}, **options}
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
 
@@ -76,13 +81,20 @@ def page(browser, live_server):
     page.route("**/*", outside)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
-    )
+    if console_errors:
+        page.on(
+            "console",
+            lambda message: errors.append(message.text) if message.type == "error" else None,
+        )
     page.js_errors = errors
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = open_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 def assert_accessible(page) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.e2e.conftest import BLANK_TILE, assert_accessible
+from tests.e2e.conftest import assert_accessible, open_page
 from tests.e2e.test_browser import log_in as log_in_demo
 from tests.factories import PASSWORD
 from tests.reports.conftest import IN_ALVSJO_CENTRUM
@@ -23,28 +23,17 @@ def cast(transactional_db, world):
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(
-        locale="sv-SE",
+    page = open_page(
+        browser,
+        live_server,
         viewport={"width": 360, "height": 740},
         is_mobile=True,
         has_touch=True,
         geolocation={"latitude": IN_ALVSJO_CENTRUM[1], "longitude": IN_ALVSJO_CENTRUM[0]},
         permissions=["geolocation"],
     )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(live_server.url)
-            else route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
-        ),
-    )
-    page.js_errors = []
-    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
     yield page
-    context.close()
+    page.context.close()
 
 
 def log_in(page, live_server, username):

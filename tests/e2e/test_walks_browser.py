@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import BLANK_TILE, assert_accessible
+from tests.e2e.conftest import assert_accessible, open_page
 from tests.e2e.test_reports_browser import log_in
 from tests.reports.conftest import IN_ALVSJO_CENTRUM
 from trygg.walks import services
@@ -41,28 +41,18 @@ def walk(transactional_db, world):
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(
-        locale="sv-SE",
+    page = open_page(
+        browser,
+        live_server,
         viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
         geolocation={"latitude": IN_ALVSJO_CENTRUM[1], "longitude": IN_ALVSJO_CENTRUM[0]},
         permissions=["geolocation"],
+        console_errors=False,
     )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(live_server.url)
-            else route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
-        ),
-    )
-    page.js_errors = []
-    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
     yield page
-    context.close()
+    page.context.close()
 
 
 def png() -> dict:
