@@ -48,6 +48,9 @@ class PromiseForm(forms.ModelForm):
             "valid_from": date_input(),
             "valid_to": date_input(),
         }
+        help_texts = {
+            "public": _("A public promise is shown to everyone on the district's public page."),
+        }
 
     def __init__(self, *args: Any, districts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
