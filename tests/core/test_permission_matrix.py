@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from trygg.agreements.models import Agreement, CitizenPromise, PlaceCollaboration
 from trygg.core import policy
 from trygg.core.models import Organisation
 from trygg.geo.models import City, District, Place, PoliceArea
@@ -73,6 +74,14 @@ EXPECTED = {
     ("report:angered", "review"): {"gustav"},
     ("city:stockholm", "import_reports"): {"anna", "petra", "olle", "ingrid"},
     ("city:goteborg", "import_reports"): {"gustav"},
+    ("agreement:alvsjo", "view"): {"anna", "petra", "ingrid"},
+    ("agreement:alvsjo", "change"): {"anna", "petra", "ingrid"},
+    ("promise:alvsjo", "view"): {"anna", "petra", "ingrid"},
+    ("promise:alvsjo", "change"): {"anna", "petra", "ingrid"},
+    ("collaboration:alvsjo_centrum", "view"): {"anna", "petra", "sara", "ingrid"},
+    ("collaboration:alvsjo_centrum", "change"): {"anna", "petra", "ingrid"},
+    ("collaboration:liljeholmen", "view"): {"olle", "petra", "rut", "ingrid"},
+    ("collaboration:liljeholmen", "change"): {"olle", "petra", "ingrid"},
 }
 
 
@@ -115,8 +124,42 @@ def reports(world):
     return world.reports
 
 
+@pytest.fixture(autouse=True)
+def cooperation(world):
+    """An agreement and a promise in Älvsjö; collaborations in both districts."""
+    period = {"valid_from": dt.date(2026, 1, 1), "valid_to": dt.date(2026, 12, 31)}
+    world.cooperation = {
+        "agreement:alvsjo": Agreement.objects.create(
+            city=world.stockholm,
+            district=world.alvsjo,
+            police_area=world.police_area,
+            title="Samverkansöverenskommelse Älvsjö",
+            **period,
+        ),
+        "promise:alvsjo": CitizenPromise.objects.create(
+            city=world.stockholm, district=world.alvsjo, title="Löfte", text="Vi lovar", **period
+        ),
+    }
+    for place, lead, partner in [
+        ("alvsjo_centrum", "police", "sl"),
+        ("liljeholmen", "hagersten_sdf", "property"),
+    ]:
+        collaboration = PlaceCollaboration.objects.create(
+            city=world.stockholm,
+            place=getattr(world, place),
+            goal="Tryggare plats",
+            lead=world.orgs[lead],
+            started_on=dt.date(2026, 3, 1),
+        )
+        collaboration.partners.set([world.orgs[partner]])
+        world.cooperation[f"collaboration:{place}"] = collaboration
+    return world.cooperation
+
+
 def resolve(world, key: str):
     kind, _, name = key.partition(":")
+    if key in getattr(world, "cooperation", {}):
+        return world.cooperation[key]
     if kind == "org":
         return world.orgs[name]
     if kind == "police_area":
@@ -143,6 +186,9 @@ def test_lists_hold_exactly_what_may_be_seen(world, person):
         (Place, "place:"),
         (PoliceArea, "police_area"),
         (Report, "report:"),
+        (Agreement, "agreement:"),
+        (CitizenPromise, "promise:"),
+        (PlaceCollaboration, "collaboration:"),
     ]:
         listed = set(policy.visible(user, model))
         for (key, action), allowed in EXPECTED.items():
@@ -181,6 +227,9 @@ URLS = {
     "org": "core:organisation",
     "district": "geo:district",
     "place": "geo:place",
+    "agreement": "agreements:detail",
+    "promise": "collaborations:promise",
+    "collaboration": "collaborations:detail",
 }
 
 
