@@ -300,6 +300,57 @@ def test_an_edit_that_keeps_the_stops_keeps_the_findings_at_them(world, login, w
     assert finding.stop is not None and finding.stop.number == 2
 
 
+def test_a_renamed_or_moved_stop_keeps_its_findings(world, login, walk):
+    finding = record(walk, world.anna, "k1", stop=walk.stops.get(number=2))
+    stops = [[s.name, s.lon, s.lat] for s in walk.stops.all()]
+    stops[1] = ["Gångtunneln, norra änden", stops[1][1] + 0.0005, stops[1][2]]
+
+    response = login(world.anna).post(
+        reverse("walks:edit", args=[walk.pk]),
+        plan(world, stops_text=json.dumps(stops), starts_at="2026-01-10T18:00"),
+    )
+
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert (finding.stop.number, finding.stop.name) == (2, "Gångtunneln, norra änden")
+
+
+def test_a_stop_with_findings_is_not_dropped(world, login, walk):
+    record(walk, world.anna, "k1", stop=walk.stops.order_by("number").last())
+    before = [(s.number, s.name) for s in walk.stops.all()]
+    fewer = [[s.name, s.lon, s.lat] for s in walk.stops.all()][:-1]
+
+    response = login(world.anna).post(
+        reverse("walks:edit", args=[walk.pk]),
+        plan(world, stops_text=json.dumps(fewer), starts_at="2026-01-10T18:00"),
+    )
+
+    assert response.status_code == 400
+    assert "har iakttagelser" in " ".join(response.context["form"].errors["stops_text"])
+    assert [(s.number, s.name) for s in walk.stops.all()] == before
+
+
+def test_a_finding_moved_to_another_stop_lets_the_old_one_go(world, login, walk):
+    last = walk.stops.order_by("number").last()
+    finding = record(walk, world.anna, "k1", stop=last)
+    client = login(world.anna)
+
+    client.post(
+        reverse("walks:finding_edit", args=[finding.pk]),
+        {f"f{finding.pk}-score": "3", f"f{finding.pk}-stop": walk.stops.get(number=1).pk},
+    )
+    fewer = [[s.name, s.lon, s.lat] for s in walk.stops.all()][:-1]
+    response = client.post(
+        reverse("walks:edit", args=[walk.pk]),
+        plan(world, stops_text=json.dumps(fewer), starts_at="2026-01-10T18:00"),
+    )
+
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.stop.number == 1
+    assert not walk.stops.filter(pk=last.pk).exists()
+
+
 def test_the_coordinator_turns_any_finding_into_a_measure_from_the_walk(world, login, walk):
     finding, _new = services.finding_record(
         walk=walk, by=world.anna, key="k", lon=18.010, lat=59.2776, score=2, factors=["people"]

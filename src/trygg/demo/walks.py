@@ -288,6 +288,7 @@ def _record(
                 score=finding.score,
                 factors=finding.factors,
                 owner=organisations[owner],
+                stop=finding.stop,
             )
         findings.append(finding)
     services.walked(walk=walk, by=coordinator)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.core.models import Organisation
 from trygg.geo.models import District, Place
-from trygg.walks.models import Factor, Finding, Walk
+from trygg.walks.models import Factor, Finding, Stop, Walk
 
 MAX_STOPS = 40
 MAX_ROUTE_POINTS = 2000
@@ -178,10 +178,16 @@ class FindingForm(forms.Form):
         required=False,
         empty_label=_("– none yet –"),
     )
+    stop = forms.ModelChoiceField(
+        label=_("Stop"), queryset=Stop.objects.none(), required=False, empty_label="–"
+    )
 
-    def __init__(self, *args: Any, owners: QuerySet[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, owners: QuerySet[Organisation], stops: QuerySet[Stop], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+        self.fields["stop"].queryset = stops
 
     @classmethod
     def for_finding(
@@ -190,12 +196,14 @@ class FindingForm(forms.Form):
         return cls(
             data,
             owners=owners,
+            stops=finding.walk.stops.all(),
             prefix=f"f{finding.pk}",
             initial={
                 "text": finding.text,
                 "score": finding.score,
                 "factors": finding.factors,
                 "owner": finding.owner_id,
+                "stop": finding.stop_id,
             },
         )
 

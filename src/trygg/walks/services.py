@@ -51,6 +51,11 @@ def walk_save(
         errors["invited"] = _("Invited organisations must work in the same city.")
     if walk.feedback_at and walk.feedback_at < walk.starts_at:
         errors["feedback_at"] = _("The feedback meeting comes after the walk.")
+    stops = None if stops is None else list(stops)
+    if stops is not None and walk.pk and (kept := _stops_with_findings(walk, len(stops))):
+        errors["stops"] = _(
+            "%(stops)s has findings; keep the stop, or move its findings to another first."
+        ) % {"stops": ", ".join(str(stop) for stop in kept)}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -61,12 +66,23 @@ def walk_save(
         walk.save()
         walk.invited.set(invited)
         if stops is not None:
-            walk.stops.all().delete()
-            Stop.objects.bulk_create(
-                Stop(walk=walk, number=n, name=str(name)[:120], lon=float(lon), lat=float(lat))
-                for n, (name, lon, lat) in enumerate(stops, start=1)
-            )
+            _stops_replace(walk, stops)
     return walk
+
+
+def _stops_with_findings(walk: Walk, count: int) -> list[Stop]:
+    """The stops a new list of ``count`` stops would drop, that findings were noted at."""
+    return list(walk.stops.filter(number__gt=count, findings__isnull=False).distinct())
+
+
+def _stops_replace(walk: Walk, stops: list[Any]) -> None:
+    """Stop n becomes the n-th of the new list, in place, so its findings stay with it."""
+    existing = {stop.number: stop for stop in walk.stops.all()}
+    for number, (name, lon, lat) in enumerate(stops, start=1):
+        stop = existing.pop(number, None) or Stop(walk=walk, number=number)
+        stop.name, stop.lon, stop.lat = str(name)[:120], float(lon), float(lat)
+        stop.save()
+    Stop.objects.filter(pk__in=[stop.pk for stop in existing.values()]).delete()
 
 
 def signup(*, walk: Walk, name: str, email: str) -> Signup:
@@ -236,19 +252,23 @@ def finding_edit(
     score: int,
     factors: list[str],
     owner: Organisation | None,
+    stop: Stop | None,
 ) -> Finding:
-    """The coordinator tidies a finding after the walk and assigns it to an owner."""
+    """The coordinator tidies a finding after the walk, places it at a stop, gives it an owner."""
     if not policy.can(by, policy.CHANGE, finding.walk):
         raise PermissionDenied
     if owner is not None and owner.city_id != finding.walk.city_id:
         raise ValidationError({"owner": _("The owner must work in the same city.")})
+    if stop is not None and stop.walk_id != finding.walk_id:
+        raise ValidationError({"stop": _("The stop is not on this walk.")})
     if not 1 <= int(score) <= 5:
         raise ValidationError({"score": _("Give a feeling from 1 (very unsafe) to 5 (safe).")})
-    finding.text, finding.score, finding.factors, finding.owner = (
+    finding.text, finding.score, finding.factors, finding.owner, finding.stop = (
         text.strip(),
         score,
         factors,
         owner,
+        stop,
     )
     finding._history_user = by  # type: ignore[attr-defined]
     finding.save()

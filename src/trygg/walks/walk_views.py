@@ -58,13 +58,9 @@ def _save(request: HttpRequest, form: WalkForm) -> Walk | None:
     data = form.cleaned_data
     walk = form.instance
     walk.route = data["route_text"]
-    stops = data["stops_text"]
-    if walk.pk and stops == [(s.name, s.lon, s.lat) for s in walk.stops.all()]:
-        # Unchanged stops are kept, so that findings stay at theirs.
-        stops = None
     try:
         return services.walk_save(
-            walk=walk, by=request.user, invited=data.get("invited") or [], stops=stops
+            walk=walk, by=request.user, invited=data.get("invited") or [], stops=data["stops_text"]
         )
     except ValidationError as error:
         apply_errors(form, error, ROUTE_FIELDS)
@@ -169,6 +165,7 @@ def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 score=data["score"],
                 factors=data["factors"],
                 owner=data["owner"],
+                stop=data["stop"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
