@@ -11,16 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
+from ninja.throttling import BaseThrottle
 
 from trygg.core.services import api_token_authenticate
+from trygg.reports import throttle
 from trygg.reports.api import router as reports_router
 
 
@@ -39,6 +43,16 @@ class ApiTokenAuth(HttpBearer):
         return user
 
 
+class PersonThrottle(BaseThrottle):
+    """`TRYGG_API_RATE` requests per person, by token or session, from any address."""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        person = getattr(request, "auth", None) or request.user
+        return not throttle.over_limit(
+            request, group="api", key=f"user:{person.pk}", rate=settings.TRYGG_API_RATE
+        )
+
+
 api = NinjaAPI(
     title="Trygg API",
     version="1",
@@ -46,6 +60,7 @@ api = NinjaAPI(
     "see them. See docs/api.md.",
     urls_namespace="api",
     auth=[ApiTokenAuth(), django_auth],
+    throttle=[PersonThrottle()],
 )
 
 
@@ -78,6 +93,13 @@ def _service_refused(request: HttpRequest, exc: DjangoValidationError) -> HttpRe
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("Too many requests; try again later.")}, status=429
+    )
 
 
 api.add_router("/", reports_router)

@@ -176,6 +176,9 @@ TRYGG_MIN_SHARED_COUNT = config.env_int("TRYGG_MIN_SHARED_COUNT", 3)
 # Public intake (resident page, Open311): requests per client address or API key.
 TRYGG_PUBLIC_RATE = config.env_rate("TRYGG_PUBLIC_RATE", "20/h")
 TRYGG_API_KEY_RATE = config.env_rate("TRYGG_API_KEY_RATE", "600/h")
+# Reads are cheaper and come in runs (a map refresh, a script paging through a year).
+TRYGG_PUBLIC_READ_RATE = config.env_rate("TRYGG_PUBLIC_READ_RATE", "600/h")
+TRYGG_API_RATE = config.env_rate("TRYGG_API_RATE", "3600/h")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

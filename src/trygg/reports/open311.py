@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -120,6 +121,10 @@ def open311(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         if fmt not in FORMATS:
             return render_errors("json", 404, [_("Unknown format; use .json or .xml.")])
+        if request.method in ("GET", "HEAD") and throttle.over_limit(
+            request, group="open311-read", rate=settings.TRYGG_PUBLIC_READ_RATE
+        ):
+            return render_errors(fmt, 429, [_("Too many requests; try again later.")])
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as error:

@@ -1,4 +1,5 @@
-"""Rate limits of the public intake: the resident page per client address, Open311 per API key.
+"""Rate limits: the resident page and Open311's reads per client address, Open311's posts
+per API key, the REST API per person.
 
 Counts live in Django's cache, so several app processes share them once
 `TRYGG_REDIS_URL` points at Redis (the local-memory default counts per process).
@@ -43,16 +44,19 @@ def client_address(request: HttpRequest) -> str:
     return str(address)
 
 
-def over_limit(request: HttpRequest, *, group: str, key: str | None = None) -> bool:
+def over_limit(
+    request: HttpRequest, *, group: str, key: str | None = None, rate: str | None = None
+) -> bool:
     """Count this request in `group` and say whether it went past the allowed rate.
 
-    With `key` (an API client's identity) the rate is `TRYGG_API_KEY_RATE` for that
-    key, whatever address it comes from; without, `TRYGG_PUBLIC_RATE` per client address.
+    With `key` (an API client's or a person's identity) the count is that key's, whatever
+    address it comes from, at `TRYGG_API_KEY_RATE`; without, the client address's, at
+    `TRYGG_PUBLIC_RATE`. `rate` names another rate for the group.
     """
     if key is not None:
-        rate, value = settings.TRYGG_API_KEY_RATE, f"key:{key}"
+        rate, value = rate or settings.TRYGG_API_KEY_RATE, f"key:{key}"
     else:
-        rate, value = settings.TRYGG_PUBLIC_RATE, f"address:{client_address(request)}"
+        rate, value = rate or settings.TRYGG_PUBLIC_RATE, f"address:{client_address(request)}"
     try:
         return is_ratelimited(
             request, group=group, key=lambda _group, _request: value, rate=rate, increment=True
