@@ -437,3 +437,29 @@ def test_ticked_reports_in_the_queue_become_one_measure(world, categories, login
 
     assert form.status_code == 200
     assert {r.pk for r in form.context["linked_reports"]} == {r.pk for r in ticked}
+
+
+def test_the_history_shows_changed_partners_and_linked_reports(
+    world, categories, login, make_measure
+):
+    measure = make_measure(by=world.anna)
+    report = accepted_report(world, categories, by=world.rut)
+    services.measure_save(
+        measure=measure,
+        by=world.petra,
+        partners=[world.orgs["sl"]],
+        categories=[categories["belysning"]],
+        reports=[report],
+    )
+
+    rows = queries.history(measure)
+
+    assert [row.created for row in rows] == [True, False]
+    changes = {change.label: (change.old, change.new) for change in rows[1].changes}
+    with translation.override("sv"):
+        label = str(Measure._meta.get_field("partners").verbose_name)
+        reports = str(Measure._meta.get_field("reports").verbose_name)
+    assert changes[label] == ("–", "SL")
+    assert changes[reports] == ("0 rapporter", "1 rapport")
+    assert rows[1].by == "Petra Testsson"
+    assert measure.history.count() == 2

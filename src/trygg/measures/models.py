@@ -160,7 +160,11 @@ class Measure(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The categories, partners and linked reports are part of what was decided; a change
+    # to them is a change of the measure.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], m2m_fields=[categories, reports, partners]
+    )
 
     class Meta:
         verbose_name = _("measure")

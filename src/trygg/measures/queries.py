@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from simple_history.utils import get_m2m_reverse_field_name
 
 from trygg.core import policy
 from trygg.measures.models import Measure
@@ -117,6 +118,8 @@ class HistoryRow:
 
 
 def _shown(measure_field: Any, value: Any, names: dict[tuple[str, Any], str]) -> str:
+    if measure_field.many_to_many:
+        return _m2m_shown(measure_field, value, names)
     if value in (None, ""):
         return "–"
     if measure_field.choices:
@@ -126,6 +129,20 @@ def _shown(measure_field: Any, value: Any, names: dict[tuple[str, Any], str]) ->
     if measure_field.name == "target_area":
         return _("drawn area")
     return str(value)
+
+
+def _m2m_ids(measure_field: Any, rows: list[dict[str, Any]]) -> list[Any]:
+    """The related ids of a many-to-many snapshot, whose rows are the through table's."""
+    other = get_m2m_reverse_field_name(measure_field)
+    return [row[other] for row in rows]
+
+
+def _m2m_shown(measure_field: Any, rows: list[dict[str, Any]], names: dict[Any, str]) -> str:
+    ids = _m2m_ids(measure_field, rows)
+    if measure_field.name == "reports":
+        # A count: the history is read by people who may not see every linked report.
+        return ngettext("%(n)d report", "%(n)d reports", len(ids)) % {"n": len(ids)}
+    return ", ".join(sorted(names.get((measure_field.name, pk), str(pk)) for pk in ids)) or "–"
 
 
 def history(measure: Measure) -> list[HistoryRow]:
@@ -141,14 +158,19 @@ def history(measure: Measure) -> list[HistoryRow]:
     for delta in deltas:
         for change in delta.changes:
             model_field = Measure._meta.get_field(change.field)
-            if model_field.is_relation:
+            if model_field.many_to_many and change.field != "reports":
+                ids = _m2m_ids(model_field, change.old) + _m2m_ids(model_field, change.new)
+                wanted.setdefault(change.field, set()).update(ids)
+            elif model_field.is_relation and not model_field.many_to_many:
                 wanted.setdefault(change.field, set()).update({change.old, change.new} - {None})
     for name, pks in wanted.items():
         related = Measure._meta.get_field(name).related_model
         for obj in related._default_manager.filter(pk__in=pks):  # type: ignore[union-attr]
             person = name == "responsible_person"
             names[(name, obj.pk)] = (
-                (obj.get_full_name() or obj.get_username()) if person else str(obj)
+                (obj.get_full_name() or obj.get_username())
+                if person
+                else getattr(obj, "label", None) or str(obj)
             )
     rows = []
     for index, record in enumerate(records):

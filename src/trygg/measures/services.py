@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
@@ -117,18 +118,35 @@ def measure_save(
     measure.full_clean(exclude=["city", "created_by"], validate_constraints=False)
     _check(measure, categories, partners)
     with transaction.atomic():
+        before = None if new else measure.history.aggregate(last=Max("history_id"))["last"]
         measure._history_user = by  # type: ignore[attr-defined]
         measure.save()
         measure.categories.set(categories)
         measure.partners.set(partners)
         visible = policy.visible(by, Report).filter(pk__in=[r.pk for r in reports])
         measure.reports.add(*visible)
+        _one_history_record(measure, since=before)
         # The reports it answers now say so to those who sent them.
         for report in visible.filter(status=ReportStatus.ACCEPTED):
             report_services.report_transition(report=report, to=ReportStatus.MEASURE_PLANNED, by=by)
         if new and measure.origin == "walk_finding" and measure.origin_ref.isdigit():
             _finding_link(measure, by)
     return measure
+
+
+def _one_history_record(measure: Measure, *, since: int | None) -> None:
+    """One save is one change: the fields and each set of links made a record each, and
+    the last holds them all, so the others go. The first record of all says "created"."""
+    made = list(
+        measure.history.filter(history_id__gt=since or 0)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+    )
+    if len(made) < 2:
+        return
+    measure.history.filter(history_id__in=made[1:]).delete()
+    if since is None:
+        measure.history.filter(history_id=made[0]).update(history_type="+")
 
 
 def _finding_link(measure: Measure, by: Any) -> None:
