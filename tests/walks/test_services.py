@@ -80,6 +80,30 @@ def test_publishing_puts_the_findings_in_the_situation_picture(world, categories
         record(walk, world.anna, key="late")
 
 
+def test_an_edited_finding_is_followed_by_its_observation(world, categories, walk):
+    lamp, _ = record(walk, world.anna, key="lamp", factors=["lighting"], text="Mörkt")
+    services.walk_publish(walk=walk, by=world.anna)
+    lamp.refresh_from_db()
+
+    services.finding_edit(
+        finding=lamp,
+        by=world.anna,
+        text="Klotter på elskåpet",
+        score=2,
+        factors=["graffiti"],
+        owner=None,
+        stop=None,
+    )
+
+    report = Report.objects.get(pk=lamp.report_id)
+    assert (report.category.code, report.description) == ("klotter", "Klotter på elskåpet")
+    event = report.events.get(kind="corrected")
+    assert event.by == world.anna and event.changes["description"] == [
+        "Mörkt",
+        "Klotter på elskåpet",
+    ]
+
+
 def test_public_places_are_capped(world, walk):
     services.signup(walk=walk, name="Eva", email="eva@example.se")
     with pytest.raises(ValidationError) as twice:

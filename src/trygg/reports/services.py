@@ -264,8 +264,10 @@ def report_correct(
     category: Category | None = None,
     lon: Any = None,
     lat: Any = None,
+    description: str | None = None,
 ) -> Report:
-    """A reviewer fixes the category or the position; the report's places follow the point."""
+    """A reviewer fixes the category, the position or the description; the places follow
+    the point."""
     if not policy.can(by, policy.REVIEW, report):
         raise PermissionDenied
     changes: dict[str, list[Any]] = {}
@@ -286,6 +288,9 @@ def report_correct(
         report.district_id = position.district_id
         report.precision = Precision.POINT
         places = position.place_ids
+    if description is not None and description.strip() != report.description:
+        changes["description"] = [report.description, description.strip()]
+        report.description = description.strip()
     if not changes:
         return report
     report.save()

@@ -270,8 +270,10 @@ def finding_edit(
         owner,
         stop,
     )
-    finding._history_user = by  # type: ignore[attr-defined]
-    finding.save()
+    with transaction.atomic():
+        finding._history_user = by  # type: ignore[attr-defined]
+        finding.save()
+        _observation_follows(finding, by)
     return finding
 
 
@@ -306,35 +308,57 @@ CATEGORY_OF = {
 }
 
 
+def _category_of(finding: Finding, categories: dict[str, Category]) -> Category | None:
+    code = next((CATEGORY_OF[f] for f in finding.factors if f in CATEGORY_OF), None)
+    return categories.get(code or "") or categories.get("otrygg-plats")
+
+
+def _observe(walk: Walk, finding: Finding, by: Any) -> None:
+    """The finding enters the situation picture as an accepted observation."""
+    categories = {c.code: c for c in Category.objects.filter(city_id=walk.city_id)}
+    category = _category_of(finding, categories)
+    if category is None:
+        return
+    report = report_services.report_create(
+        city=walk.district.city,
+        category=category,
+        lon=finding.lon,
+        lat=finding.lat,
+        occurred_from=min(finding.recorded_at, timezone.now()),
+        description=finding.text
+        or _("Noted on the safety walk %(title)s.") % {"title": walk.title},
+        source=Source.WALK,
+        by=finding.recorded_by or by,
+        precision=Precision.POINT,
+        source_id=f"walk-{walk.pk}-{finding.pk}",
+    )
+    report_services.report_transition(report=report, to=ReportStatus.ACCEPTED, by=None)
+    finding.report = report
+    finding.save(update_fields=["report"])
+
+
+def _observation_follows(finding: Finding, by: Any) -> None:
+    """After an edit, the observation in the picture says what the finding now says."""
+    report = finding.report
+    if report is None:
+        return
+    categories = {c.code: c for c in Category.objects.filter(city_id=report.city_id)}
+    report_services.report_correct(
+        report=report,
+        by=by,
+        category=_category_of(finding, categories),
+        description=finding.text or report.description,
+    )
+
+
 def walk_publish(*, walk: Walk, by: Any) -> Walk:
     """Publish the protocol; its findings enter the situation picture as observations."""
     if not policy.can(by, policy.CHANGE, walk):
         raise PermissionDenied
     with transaction.atomic():
         walk = Walk.objects.select_for_update().get(pk=walk.pk)
-        categories = {c.code: c for c in Category.objects.filter(city_id=walk.city_id)}
-        fallback = categories.get("otrygg-plats")
         for finding in walk.findings.filter(report__isnull=True):
-            code = next((CATEGORY_OF[f] for f in finding.factors if f in CATEGORY_OF), None)
-            category = categories.get(code or "") or fallback
-            if category is None:
-                continue
-            report = report_services.report_create(
-                city=walk.district.city,
-                category=category,
-                lon=finding.lon,
-                lat=finding.lat,
-                occurred_from=min(finding.recorded_at, timezone.now()),
-                description=finding.text
-                or _("Noted on the safety walk %(title)s.") % {"title": walk.title},
-                source=Source.WALK,
-                by=finding.recorded_by or by,
-                precision=Precision.POINT,
-                source_id=f"walk-{walk.pk}-{finding.pk}",
-            )
-            report_services.report_transition(report=report, to=ReportStatus.ACCEPTED, by=None)
-            finding.report = report
-            finding.save(update_fields=["report"])
+            _observe(walk, finding, by)
         walk.status = Walk.Status.PUBLISHED
         walk.published_at = timezone.now()
         walk._history_user = by  # type: ignore[attr-defined]
