@@ -179,6 +179,10 @@ TRYGG_API_KEY_RATE = config.env_rate("TRYGG_API_KEY_RATE", "600/h")
 # Reads are cheaper and come in runs (a map refresh, a script paging through a year).
 TRYGG_PUBLIC_READ_RATE = config.env_rate("TRYGG_PUBLIC_READ_RATE", "600/h")
 TRYGG_API_RATE = config.env_rate("TRYGG_API_RATE", "3600/h")
+# How long personal data kept only to answer a resident lives on (`forget_personal_data`):
+# a reporter's e-mail after the report is finished, a sign-up after the walk.
+TRYGG_CONTACT_RETENTION_DAYS = config.env_int("TRYGG_CONTACT_RETENTION_DAYS", 90)
+TRYGG_SIGNUP_RETENTION_DAYS = config.env_int("TRYGG_SIGNUP_RETENTION_DAYS", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

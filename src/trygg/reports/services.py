@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -329,6 +330,25 @@ def report_reopen(*, token: str, reason: str) -> Report:
     if not workflow.reopenable(report.status):
         raise ValidationError({"reason": _("The report is still open; it is being handled.")})
     return report_transition(report=report, to=Status.RECEIVED, by=None, reason=reason)
+
+
+FINISHED = (Status.DONE, Status.CLOSED, Status.REJECTED, Status.DUPLICATE)
+
+
+def contacts_forget(*, now: dt.datetime) -> int:
+    """Erase reporters' e-mail addresses of reports finished `TRYGG_CONTACT_RETENTION_DAYS` ago.
+
+    The address is kept only so that the coordinator can answer the resident; once the
+    report is finished and the time to ask again has passed, it has no purpose left.
+    A report reopened later is answered through its public status page. Returns how many
+    addresses were erased.
+    """
+    before = now - dt.timedelta(days=settings.TRYGG_CONTACT_RETENTION_DAYS)
+    return (
+        Report.objects.filter(status__in=FINISHED, updated_at__lt=before)
+        .exclude(contact_email="")
+        .update(contact_email="")
+    )
 
 
 def week_start(day: dt.date) -> dt.date:

@@ -127,13 +127,18 @@ class Signup(models.Model):
     """A resident's place on a walk, from the public page: a first name and an e-mail, no more."""
 
     walk = models.ForeignKey(Walk, on_delete=models.CASCADE, related_name="signups")
-    name = models.CharField(_("first name"), max_length=80)
-    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("first name"), max_length=80, blank=True)
+    # Emptied some weeks after the walk (`signups_forget`); the place still counts.
+    email = models.EmailField(_("e-mail"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["walk", "email"], name="signup_once_per_email"),
+            models.UniqueConstraint(
+                fields=["walk", "email"],
+                condition=Q(email__isnull=False),
+                name="signup_once_per_email",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import shapely
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -106,6 +107,18 @@ def signup(*, walk: Walk, name: str, email: str) -> Signup:
         place = Signup.objects.create(walk=locked, name=name[:80], email=email)
         transaction.on_commit(lambda: _confirm(locked, place))
     return place
+
+
+def signups_forget(*, now: dt.datetime) -> int:
+    """Forget who signed up for walks that ended over `TRYGG_SIGNUP_RETENTION_DAYS` ago.
+
+    The name and e-mail were for the confirmation and the day itself; the count of
+    residents who came stays. Returns how many sign-ups were forgotten.
+    """
+    before = now - dt.timedelta(days=settings.TRYGG_SIGNUP_RETENTION_DAYS)
+    return Signup.objects.filter(walk__starts_at__lt=before, email__isnull=False).update(
+        name="", email=None
+    )
 
 
 def _confirm(walk: Walk, place: Signup) -> None:

@@ -135,7 +135,9 @@ def walk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stops": list(walk.stops.all()),
             "invited": list(walk.invited.order_by("name")),
             "signup_count": walk.signups.count(),
-            "signups": list(walk.signups.order_by("created_at")) if may_change else [],
+            "signups": list(walk.signups.filter(email__isnull=False).order_by("created_at"))
+            if may_change
+            else [],
             "may_change": may_change,
             "may_record": policy.can(request.user, policy.RECORD, walk),
             "repeats": list(walk.repeats.all()),
