@@ -344,12 +344,8 @@ def test_a_contact_of_a_non_party_is_refused(world, login, centrum):  # noqa: F8
 def test_the_service_refuses_moving_a_contact_to_a_non_party(world, centrum):  # noqa: F811
     contact = centrum.contacts.get()
     with pytest.raises(collaborations.ValidationError) as error:
-        collaborations.contact_update(
-            contact=contact,
-            by=world.petra,
-            organisation=world.orgs["hagersten_sdf"],
-            name=contact.name,
-        )
+        contact.organisation = world.orgs["hagersten_sdf"]
+        collaborations.contact_save(contact=contact, by=world.petra)
     assert list(error.value.message_dict) == ["organisation"]
     contact.refresh_from_db()
     assert contact.organisation == world.orgs["sl"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.reports.conftest import IN_ALVSJO, categories  # noqa: F401
 from tests.situation.test_page import report
 from trygg.agreements import collaborations
-from trygg.agreements.models import CitizenPromise, PlaceCollaboration
+from trygg.agreements.models import CitizenPromise, CollaborationContact, PlaceCollaboration
 from trygg.core import policy
 
 
@@ -49,13 +49,15 @@ def collaboration_at(world, place, *, lead="police", partners=("sl", "property")
 @pytest.fixture
 def centrum(world, categories):  # noqa: F811
     collaboration = collaboration_at(world, world.alvsjo_centrum, cats=[categories["narkotika"]])
-    collaborations.contact_add(
-        collaboration=collaboration,
+    collaborations.contact_save(
+        contact=CollaborationContact(
+            collaboration=collaboration,
+            organisation=world.orgs["sl"],
+            name="Stina Trafik",
+            role="Trygghetssamordnare",
+            phone="08-123 45",
+        ),
         by=world.petra,
-        organisation=world.orgs["sl"],
-        name="Stina Trafik",
-        role="Trygghetssamordnare",
-        phone="08-123 45",
     )
     collaborations.meeting_add(
         collaboration=collaboration,
@@ -71,11 +73,13 @@ def centrum(world, categories):  # noqa: F811
 def liljeholmen(world):
     """Another place's collaboration, without SL."""
     collaboration = collaboration_at(world, world.liljeholmen, partners=("hagersten_sdf",))
-    collaborations.contact_add(
-        collaboration=collaboration,
+    collaborations.contact_save(
+        contact=CollaborationContact(
+            collaboration=collaboration,
+            organisation=world.orgs["hagersten_sdf"],
+            name="Hemlig Kontakt",
+        ),
         by=world.petra,
-        organisation=world.orgs["hagersten_sdf"],
-        name="Hemlig Kontakt",
     )
     return collaboration
 
@@ -124,8 +128,11 @@ def test_promises_are_for_those_who_run_the_district(world, login):
 
 def test_a_contact_must_belong_to_a_party(world, centrum):
     with pytest.raises(ValidationError) as error:
-        collaborations.contact_add(
-            collaboration=centrum, by=world.anna, organisation=world.orgs["hagersten_sdf"], name="X"
+        collaborations.contact_save(
+            contact=CollaborationContact(
+                collaboration=centrum, organisation=world.orgs["hagersten_sdf"], name="X"
+            ),
+            by=world.anna,
         )
     assert "organisation" in error.value.message_dict
 

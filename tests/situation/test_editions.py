@@ -70,6 +70,20 @@ def test_partners_read_the_edition_with_small_counts_hidden(world, categories, l
     )
 
 
+def test_the_shared_edition_has_the_near_repeat_section_too(world, categories, login, week):
+    accepted(world, report(world, categories["inbrott"], at(week, hour=9)))
+    publish(login(world.anna), world, week)
+    edition = Edition.objects.get()
+
+    sentence = edition.shared_figures["near_repeats"]
+
+    assert sentence and sentence == edition.figures["near_repeats"]
+    assert (
+        sentence
+        in login(world.sara).get(reverse("situation:edition", args=[edition.pk])).content.decode()
+    )
+
+
 def test_only_the_areas_reviewers_may_publish(world, categories, login, week):
     report(world, categories["klotter"], at(week))
     assert publish(login(world.sara), world, week).status_code == 403

@@ -19,6 +19,7 @@ from trygg.situation.repeats import (
     WINDOW_DAYS,
     NearRepeats,
     near_repeats,
+    shared,
 )
 
 END = dt.date(2026, 1, 1)
@@ -261,6 +262,24 @@ def test_the_shared_sentence_pools_no_suppressed_count():
     assert "within" not in shared.sentence
     assert "pairs of events 101–200 m and 8–14 days apart" in shared.sentence
     assert shared.pattern
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        planted(seed=2, pairs=20, background=120),
+        make_events([0.0, 10.0], [0.0, 0.0], [STOP - 2, STOP - 1]),
+    ],
+    ids=["planted", "too-few"],
+)
+def test_the_shared_version_made_from_the_exact_one_is_the_same(events):
+    exact = near_repeats(events, categories=REPEAT_PRONE, end=END, minimum_shown=None)
+    computed = near_repeats(events, categories=REPEAT_PRONE, end=END, minimum_shown=3)
+
+    made = shared(exact, 3)
+
+    assert made == computed
+    assert shared(None, 3) is None
 
 
 def test_suppression_hides_a_small_number_of_events():

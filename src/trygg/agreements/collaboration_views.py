@@ -194,12 +194,15 @@ def collaboration_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _contacts(request, _collaboration(request.user, pk))
     collaboration = _collaboration(request.user, pk, action=policy.CHANGE)
-    form = ContactForm(request.POST, collaboration=collaboration, prefix="contact")
+    form = ContactForm(
+        request.POST,
+        instance=CollaborationContact(collaboration=collaboration),
+        collaboration=collaboration,
+        prefix="contact",
+    )
     if form.is_valid():
         try:
-            collaborations.contact_add(
-                collaboration=collaboration, by=request.user, **form.cleaned_data
-            )
+            collaborations.contact_save(contact=form.instance, by=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -226,7 +229,7 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
     form = ContactForm(request.POST or None, instance=contact, collaboration=collaboration)
     if request.method == "POST" and form.is_valid():
         try:
-            collaborations.contact_update(contact=contact, by=request.user, **form.cleaned_data)
+            collaborations.contact_save(contact=form.instance, by=request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -168,49 +168,12 @@ def _check_party(collaboration: PlaceCollaboration, organisation: Organisation) 
 
 
 @transaction.atomic
-def contact_add(
-    *,
-    collaboration: PlaceCollaboration,
-    by: Any,
-    organisation: Organisation,
-    name: str,
-    role: str = "",
-    phone: str = "",
-    email: str = "",
-) -> CollaborationContact:
-    if not policy.can(by, policy.CHANGE, collaboration):
-        raise PermissionDenied
-    _check_party(collaboration, organisation)
-    contact = CollaborationContact(
-        collaboration=collaboration,
-        organisation=organisation,
-        name=name,
-        role=role,
-        phone=phone,
-        email=email,
-    )
-    contact.full_clean()
-    contact.save()
-    return contact
-
-
-@transaction.atomic
-def contact_update(
-    *,
-    contact: CollaborationContact,
-    by: Any,
-    organisation: Organisation,
-    name: str,
-    role: str = "",
-    phone: str = "",
-    email: str = "",
-) -> CollaborationContact:
+def contact_save(*, contact: CollaborationContact, by: Any) -> CollaborationContact:
+    """Add or change a contact person of one of the collaboration's parties."""
     collaboration = contact.collaboration
     if not policy.can(by, policy.CHANGE, collaboration):
         raise PermissionDenied
-    _check_party(collaboration, organisation)
-    contact.organisation = organisation
-    contact.name, contact.role, contact.phone, contact.email = name, role, phone, email
+    _check_party(collaboration, contact.organisation)
     contact.full_clean()
     contact.save()
     return contact

@@ -237,18 +237,11 @@ def _figures(
     # Partners see small counts suppressed and no report points; reviewers see everything.
     if privacy.sees_exact(user, area, period=span, categories=what.selected):
         return exact
-    near = repeats.near_repeats(
-        events, categories=repeat_prone, end=period.end, minimum_shown=exact.minimum
-    )
-    return for_partners(exact, near_repeats=near)
+    return for_partners(exact)
 
 
-def for_partners(exact: Figures, *, near_repeats: repeats.NearRepeats | None) -> Figures:
-    """The figures as those who do not review the area may see them: small counts hidden.
-
-    The near-repeat test needs the events to be redone with suppression; a caller
-    without them passes None and the section is left out.
-    """
+def for_partners(exact: Figures) -> Figures:
+    """The figures as those who do not review the area may see them: small counts hidden."""
     minimum = exact.minimum
     result = privacy.shared(exact.picture, minimum)
     hidden = privacy.below(minimum)
@@ -258,7 +251,7 @@ def for_partners(exact: Figures, *, near_repeats: repeats.NearRepeats | None) ->
         places=[(name, privacy.suppress_one(n, minimum)) for name, n in exact.places],
         streets=[(name, privacy.suppress_one(n, minimum)) for name, n in exact.streets],
         exact=False,
-        near_repeats=near_repeats,
+        near_repeats=repeats.shared(exact.near_repeats, minimum),
         ranking=ranking.suppressed(exact.ranking, minimum),
         trend_chart=charts.data_uri(charts.trend_svg(result.trend, suppressed_label=hidden)),
         weekday_chart=charts.data_uri(

@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils.formats import number_format
@@ -136,6 +136,10 @@ class NearRepeats:
     window_days: int = WINDOW_DAYS
     # How many of the events were tested when there were too many for all: see MAX_EVENTS.
     tested: int | None = None
+    # The exact test, kept so that a shared version can be made without the events again;
+    # never shown (its tables hold the small counts a shared version hides).
+    result: KnoxResult | None = field(default=None, repr=False, compare=False)
+    n_all: int = field(default=0, repr=False, compare=False)
 
     @property
     def table(self) -> list[tuple[str, list[NearRepeatCell]]]:
@@ -232,10 +236,52 @@ def near_repeats(
         tested = MAX_EVENTS
 
     names = tuple(sorted(categories.values(), key=str.casefold))
+    if n < MIN_EVENTS:
+        return _presented(None, names=names, n=n, tested=tested, minimum_shown=minimum_shown)
+    result = knox_test(
+        x,
+        y,
+        day.astype(np.float64),
+        SPACE_EDGES_M,
+        TIME_EDGES_DAYS,
+        iterations=ITERATIONS,
+        rng=np.random.default_rng(_seed(x, y, day)),
+        closed="right",
+    )
+    return _presented(result, names=names, n=n, tested=tested, minimum_shown=minimum_shown)
+
+
+def shared(found: NearRepeats | None, minimum_shown: int) -> NearRepeats | None:
+    """The section as those who do not review the area see it, from the exact one.
+
+    The same test, with pair counts 0 < n < minimum hidden (and their ratios and
+    p-values, which would give them back), as :func:`near_repeats` with
+    ``minimum_shown`` would give.
+    """
+    if found is None:
+        return None
+    return _presented(
+        found.result,
+        names=found.categories,
+        n=found.n_all,
+        tested=found.tested,
+        minimum_shown=minimum_shown,
+    )
+
+
+def _presented(
+    result: KnoxResult | None,
+    *,
+    names: tuple[str, ...],
+    n: int,
+    tested: int | None,
+    minimum_shown: int | None,
+) -> NearRepeats:
+    """The section from a test (None: too few events), hiding small counts if asked."""
     n_shown = n if minimum_shown is None or not 0 < n < minimum_shown else None
     space_labels, time_labels = _space_labels(), _time_labels()
-
-    def too_few() -> NearRepeats:
+    n_space, n_time = len(SPACE_EDGES_M) - 1, len(TIME_EDGES_DAYS) - 1
+    if result is None or int(result.observed[:n_space].sum()) < MIN_NEAR_PAIRS:
         return NearRepeats(
             space_labels=space_labels,
             time_labels=time_labels,
@@ -248,23 +294,8 @@ def near_repeats(
             )
             % {"events": MIN_EVENTS, "pairs": MIN_NEAR_PAIRS, "metres": int(SPACE_EDGES_M[-1])},
             too_few=True,
+            n_all=n,
         )
-
-    if n < MIN_EVENTS:
-        return too_few()
-    result = knox_test(
-        x,
-        y,
-        day.astype(np.float64),
-        SPACE_EDGES_M,
-        TIME_EDGES_DAYS,
-        iterations=ITERATIONS,
-        rng=np.random.default_rng(_seed(x, y, day)),
-        closed="right",
-    )
-    n_space, n_time = len(SPACE_EDGES_M) - 1, len(TIME_EDGES_DAYS) - 1
-    if int(result.observed[:n_space].sum()) < MIN_NEAR_PAIRS:
-        return too_few()
 
     shown = np.ones(result.observed.shape, dtype=bool)
     if minimum_shown is not None:
@@ -300,6 +331,8 @@ def near_repeats(
         too_few=False,
         pattern=bool(confirmed.any()),
         tested=tested,
+        result=result,
+        n_all=n,
     )
 
 

@@ -23,7 +23,7 @@ def edition_publish(*, shown: Figures, by: Any, note: str = "") -> Edition:
     area = shown.asked.area
     if not shown.exact or not editions.reviews_all(by, area.city.pk, area.district_ids):
         raise PermissionDenied
-    shared = for_partners(shown, near_repeats=None)
+    shared = for_partners(shown)
     now = timezone.now()
     local = timezone.localtime(now)
     # Typeset before the transaction: a second or two that need hold no lock.
