@@ -60,6 +60,14 @@ def env_rate(name: str, default: str) -> str:
     return raw
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of a fixed set of words; anything else stops the start with the allowed ones."""
+    raw = os.environ.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

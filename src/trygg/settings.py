@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "trygg.core",
     "trygg.geo",
     "trygg.reports",
@@ -51,8 +54,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "trygg.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages, to say why someone is sent to set up a second factor.
+    "trygg.core.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -113,6 +119,12 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = config.env_int("TRYGG_PROXY_COUNT", 0)
+# `required`: staff (policy.needs_second_factor) must set up and use a second factor.
+# `optional`: anyone may turn it on, and is then asked for it. The demo and tests run optional.
+TRYGG_SECOND_FACTOR = config.env_choice(
+    "TRYGG_SECOND_FACTOR", ("required", "optional"), "required" if PRODUCTION else "optional"
+)
+OTP_TOTP_ISSUER = "Trygg"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]

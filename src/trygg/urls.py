@@ -3,10 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from trygg.api import api
-from trygg.core.views import PasswordResetConfirm, healthz
+from trygg.core.views import PasswordResetConfirm, healthz, second_factor_verify
 
 auth_patterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/verify/", second_factor_verify, name="second_factor_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(

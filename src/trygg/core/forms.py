@@ -44,3 +44,43 @@ def apply_errors(form: Any, error: ValidationError, aliases: dict[str, str] | No
         target = name if name in form.fields else None
         for problem in problems:
             form.add_error(target, problem)
+
+
+class SecondFactorForm(forms.Form):
+    """The code at login: six digits from the app, or one of the recovery codes."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows now, or a recovery code."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "spellcheck": "false",
+                "autocapitalize": "off",
+            }
+        ),
+    )
+
+    def __init__(self, *args, recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if recovery:
+            # A recovery code has letters, which a numeric keypad cannot type.
+            self.fields["token"].label = _("Recovery code")
+            self.fields["token"].help_text = _(
+                "One of the recovery codes you saved. Each works once."
+            )
+            self.fields["token"].widget.attrs.update(inputmode="text", autocomplete="off")
+
+
+class TotpConfirmForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        help_text=_("The six digits the app shows for Trygg after you added it."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
+    )

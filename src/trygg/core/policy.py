@@ -305,6 +305,23 @@ def is_reviewer(user: Any) -> bool:
     return s.is_superuser or bool(s.reviewer_city_ids or s.admin_city_ids)
 
 
+# Roles whose holders see others' reports, manage people or keep the prevention register.
+SECOND_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR, Role.PREVENTION_MEMBER})
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether a stolen password alone would open too much: staff, reviewers, the register."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    s = scope(user)
+    return (
+        s.is_superuser
+        or user.is_staff
+        or is_reviewer(user)
+        or bool(s.roles() & SECOND_FACTOR_ROLES)
+    )
+
+
 def reporting_organisation_ids(user: Any) -> frozenset[int]:
     return scope(user).reporting_org_ids
 

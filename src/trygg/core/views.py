@@ -1,20 +1,31 @@
 from __future__ import annotations
 
+import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from trygg.core import policy, queries, services
-from trygg.core.forms import InviteForm, LanguageForm, MemberRolesForm
+from trygg.core import policy, queries, services, two_factor
+from trygg.core.forms import (
+    InviteForm,
+    LanguageForm,
+    MemberRolesForm,
+    SecondFactorForm,
+    TotpConfirmForm,
+    apply_errors,
+)
 from trygg.core.models import ApiToken, Organisation, Role, User
 from trygg.geo import queries as geo_queries
 from trygg.geo.models import Place
 from trygg.reports import queries as report_queries
+from trygg.reports import throttle
 
 
 @login_required
@@ -182,6 +193,130 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     messages.success(request, _("The token is revoked; programs using it are refused from now."))
     return redirect("core:account")
+
+
+# Guesses at the login code, per person from any address: ten in a quarter of an hour.
+SECOND_FACTOR_RATE = "10/15m"
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go once logged in: `next` if it stays on this site, else the start page."""
+    url = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of logging in, after the password."""
+    if request.user.is_verified() or not two_factor.is_on(request.user):
+        return redirect(_next_url(request))
+    recovery = request.GET.get("method") == "recovery"
+    form = SecondFactorForm(request.POST or None, recovery=recovery)
+    context = {"form": form, "next": _next_url(request), "recovery": recovery}
+    if request.method == "GET":
+        return render(request, "registration/second_factor_verify.html", context)
+    if throttle.over_limit(
+        request, group="otp", key=f"user:{request.user.pk}", rate=SECOND_FACTOR_RATE
+    ):
+        context["too_many"] = True
+        return render(request, "registration/second_factor_verify.html", context, status=429)
+    if form.is_valid():
+        if two_factor.second_factor_verify(request=request, token=form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error("token", _("The code is not right. Enter the code the app shows now."))
+    return render(request, "registration/second_factor_verify.html", context, status=400)
+
+
+def _unverified(request: HttpRequest) -> bool:
+    """A session that has the password but still owes the code may not change the factor."""
+    return two_factor.is_on(request.user) and not request.user.is_verified()
+
+
+def _two_factor_page(
+    request: HttpRequest,
+    *,
+    form: TotpConfirmForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    device = two_factor.pending_device(user)
+    context = {
+        "on": two_factor.is_on(user),
+        "required": two_factor.is_required(user),
+        "codes_left": two_factor.recovery_codes_left(user),
+        "device": device,
+        "form": form or TotpConfirmForm(),
+        "error": error,
+    }
+    if device is not None:
+        context.update(qr=two_factor.qr_data_uri(device), secret=two_factor.secret_base32(device))
+    response = render(request, "core/two_factor.html", context, status=status)
+    if device is not None:
+        # The secret is on the page; no cache may keep it.
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def two_factor_page(request: HttpRequest) -> HttpResponse:
+    if _unverified(request):
+        return redirect("second_factor_verify")
+    return _two_factor_page(request)
+
+
+@login_required
+@require_POST
+def two_factor_start(request: HttpRequest) -> HttpResponse:
+    if _unverified(request):
+        return redirect("second_factor_verify")
+    two_factor.totp_start(user=request.user)
+    return redirect("core:two_factor")
+
+
+@login_required
+@require_POST
+def two_factor_confirm(request: HttpRequest) -> HttpResponse:
+    """Answered with the page itself, not a redirect: the recovery codes are shown only here."""
+    if _unverified(request):
+        return redirect("second_factor_verify")
+    device = two_factor.pending_device(request.user)
+    if device is None:
+        return redirect("core:two_factor")
+    form = TotpConfirmForm(request.POST)
+    if not form.is_valid():
+        return _two_factor_page(request, form=form, status=400)
+    try:
+        codes = two_factor.totp_confirm(
+            user=request.user, device=device, token=form.cleaned_data["token"]
+        )
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return _two_factor_page(request, form=form, status=400)
+    # Proven with the code just now: this session counts as fully logged in.
+    django_otp.login(request, device)
+    response = render(request, "core/two_factor_codes.html", {"codes": codes})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def two_factor_remove(request: HttpRequest) -> HttpResponse:
+    if _unverified(request):
+        return redirect("second_factor_verify")
+    try:
+        two_factor.second_factor_remove(user=request.user, by=request.user)
+    except ValidationError as exc:
+        return _two_factor_page(request, error=" ".join(exc.messages), status=400)
+    messages.success(request, _("Two-step verification is off. You log in with your password."))
+    return redirect("core:two_factor")
 
 
 @require_GET
