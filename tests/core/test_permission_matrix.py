@@ -16,10 +16,12 @@ from trygg.agreements.models import Agreement, CitizenPromise, PlaceCollaboratio
 from trygg.core import policy
 from trygg.core.models import Organisation
 from trygg.geo.models import City, District, Place, PoliceArea
+from trygg.measures.models import Measure
 from trygg.reports import services
 from trygg.reports.catalogue import categories_seed
 from trygg.reports.models import Precision, Report, Source
 from trygg.reports.workflow import Status
+from trygg.walks.models import Walk
 
 CAST = ["anna", "petra", "rut", "sara", "olle", "maja", "alva", "ingrid", "gustav", "nobody"]
 STOCKHOLM = {"anna", "petra", "rut", "sara", "olle", "maja", "alva", "ingrid"}
@@ -82,6 +84,12 @@ EXPECTED = {
     ("collaboration:alvsjo_centrum", "change"): {"anna", "petra", "ingrid"},
     ("collaboration:liljeholmen", "view"): {"olle", "petra", "rut", "ingrid"},
     ("collaboration:liljeholmen", "change"): {"olle", "petra", "ingrid"},
+    ("measure:alvsjo", "view"): {"anna", "petra", "rut", "sara", "ingrid"},
+    ("measure:alvsjo", "change"): {"anna", "petra", "ingrid"},
+    ("measure:alvsjo", "progress"): {"anna", "petra", "rut", "ingrid"},
+    ("walk:alvsjo", "view"): {"anna", "petra", "sara", "ingrid"},
+    ("walk:alvsjo", "change"): {"anna", "petra", "ingrid"},
+    ("walk:alvsjo", "record"): {"anna", "petra", "sara", "ingrid"},
 }
 
 
@@ -126,7 +134,8 @@ def reports(world):
 
 @pytest.fixture(autouse=True)
 def cooperation(world):
-    """An agreement and a promise in Älvsjö; collaborations in both districts."""
+    """An agreement, a promise, a measure and a walk in Älvsjö; collaborations in both
+    districts. SL is a partner of the measure and invited to the walk."""
     period = {"valid_from": dt.date(2026, 1, 1), "valid_to": dt.date(2026, 12, 31)}
     world.cooperation = {
         "agreement:alvsjo": Agreement.objects.create(
@@ -153,6 +162,25 @@ def cooperation(world):
         )
         collaboration.partners.set([world.orgs[partner]])
         world.cooperation[f"collaboration:{place}"] = collaboration
+    measure = Measure.objects.create(
+        city=world.stockholm,
+        district=world.alvsjo,
+        title="Bättre belysning",
+        kind="lighting",
+        responsible=world.orgs["property"],
+        start=dt.date(2026, 1, 12),
+        due=dt.date(2026, 2, 27),
+        indicator="Färre rapporter",
+    )
+    measure.partners.set([world.orgs["sl"]])
+    walk = Walk.objects.create(
+        city=world.stockholm,
+        district=world.alvsjo,
+        title="Kvällsvandring",
+        starts_at=timezone.now() + dt.timedelta(days=7),
+    )
+    walk.invited.set([world.orgs["sl"]])
+    world.cooperation.update({"measure:alvsjo": measure, "walk:alvsjo": walk})
     return world.cooperation
 
 
@@ -189,6 +217,8 @@ def test_lists_hold_exactly_what_may_be_seen(world, person):
         (Agreement, "agreement:"),
         (CitizenPromise, "promise:"),
         (PlaceCollaboration, "collaboration:"),
+        (Measure, "measure:"),
+        (Walk, "walk:"),
     ]:
         listed = set(policy.visible(user, model))
         for (key, action), allowed in EXPECTED.items():
@@ -230,6 +260,8 @@ URLS = {
     "agreement": "agreements:detail",
     "promise": "collaborations:promise",
     "collaboration": "collaborations:detail",
+    "measure": "measures:detail",
+    "walk": "walks:detail",
 }
 
 
