@@ -48,7 +48,7 @@ class SecondFactorMiddleware:
         path = request.path_info
         if _always_open(path):
             return self.get_response(request)
-        if two_factor.is_on_cached(user):
+        if two_factor.is_on(user):
             query = urlencode({"next": request.get_full_path()})
             target = f"{reverse('second_factor_verify')}?{query}"
         elif two_factor.is_required(user):

@@ -13,6 +13,9 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="sv"
     )
+    # Kept by core.two_factor beside the devices: the user row is read on every request
+    # anyway, so the check for a second factor costs no query and is never stale.
+    has_second_factor = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -15,14 +15,13 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from redis.exceptions import RedisError
 
 from trygg.core import policy
 
@@ -34,41 +33,13 @@ STATIC_NAME = "recovery"
 
 
 def is_on(user: Any) -> bool:
-    """Whether the person has a confirmed second factor."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """Whether the person has a confirmed second factor (kept on the user row)."""
+    return bool(user.has_second_factor)
 
 
-# How long "this person has no second factor" is trusted without asking the database, so
-# that the check on every page costs no query. Turning the factor on clears it at once
-# where processes share the cache (Redis); with local-memory caches, within this time.
-OFF_SECONDS = 300
-
-
-def _off_key(user: Any) -> str:
-    return f"second-factor-off:{user.pk}"
-
-
-def is_on_cached(user: Any) -> bool:
-    """`is_on`, with a "no" remembered for a while."""
-    try:
-        if cache.get(_off_key(user)):
-            return False
-    except (RedisError, OSError):
-        return is_on(user)
-    on = is_on(user)
-    if not on:
-        try:
-            cache.set(_off_key(user), True, OFF_SECONDS)
-        except (RedisError, OSError):
-            logger.warning("cache unreachable; second factors are checked in the database")
-    return on
-
-
-def _forget_off(user: Any) -> None:
-    try:
-        cache.delete(_off_key(user))
-    except (RedisError, OSError):
-        logger.warning("cache unreachable; a new second factor applies within %ss", OFF_SECONDS)
+def _mark(user: Any, on: bool) -> None:
+    get_user_model().objects.filter(pk=user.pk).update(has_second_factor=on)
+    user.has_second_factor = on
 
 
 def pending_device(user: Any) -> TOTPDevice | None:
@@ -112,7 +83,7 @@ def totp_confirm(*, user: Any, device: TOTPDevice, token: str) -> list[str]:
     recovery = StaticDevice.objects.create(user=user, name=STATIC_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
-    _forget_off(user)
+    _mark(user, True)
     logger.info("second factor turned on for user %s", user.pk)
     return codes
 
@@ -168,6 +139,7 @@ def second_factor_reset(*, user: Any) -> int:
         devices = model.objects.filter(user=user)
         removed += devices.count()
         devices.delete()
+    _mark(user, False)
     logger.info("second factor removed for user %s", user.pk)
     return removed
 
