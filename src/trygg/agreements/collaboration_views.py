@@ -30,7 +30,7 @@ from trygg.agreements.collaboration_forms import (
 )
 from trygg.agreements.models import CitizenPromise, CollaborationContact, PlaceCollaboration
 from trygg.core import policy
-from trygg.core.forms import apply_errors
+from trygg.core.forms import apply_errors, preselected
 from trygg.geo.models import District, Place
 from trygg.situation import charts
 
@@ -101,22 +101,22 @@ def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _collaboration(request.user, pk))
 
 
-def _save_collaboration(request: HttpRequest, form: CollaborationForm) -> PlaceCollaboration | None:
-    try:
-        return collaborations.collaboration_save(
-            collaboration=form.instance,
-            by=request.user,
-            partners=form.cleaned_data["partners"],
-            categories=form.cleaned_data["categories"],
-        )
-    except ValidationError as error:
-        apply_errors(form, error)
-        return None
-
-
 def _collaboration_form(
     request: HttpRequest, form: CollaborationForm, collaboration: PlaceCollaboration
 ) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = collaborations.collaboration_save(
+                collaboration=form.instance,
+                by=request.user,
+                partners=form.cleaned_data["partners"],
+                categories=form.cleaned_data["categories"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The place collaboration is saved."))
+            return redirect("collaborations:detail", pk=saved.pk)
     return render(
         request,
         "agreements/collaboration_form.html",
@@ -135,13 +135,8 @@ def collaboration_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         instance=PlaceCollaboration(),
         districts=districts,
-        initial=_preselect(request, "place", Place.objects.filter(district__in=districts)),
+        initial=preselected(request.GET, "place", Place.objects.filter(district__in=districts)),
     )
-    if request.method == "POST" and form.is_valid():
-        collaboration = _save_collaboration(request, form)
-        if collaboration is not None:
-            messages.success(request, _("The place collaboration is saved."))
-            return redirect("collaborations:detail", pk=collaboration.pk)
     return _collaboration_form(request, form, form.instance)
 
 
@@ -154,18 +149,7 @@ def collaboration_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=collaboration,
         districts=District.objects.filter(pk=collaboration.place.district_id),
     )
-    if request.method == "POST" and form.is_valid() and _save_collaboration(request, form):
-        messages.success(request, _("The place collaboration is saved."))
-        return redirect("collaborations:detail", pk=collaboration.pk)
     return _collaboration_form(request, form, collaboration)
-
-
-def _preselect(request: HttpRequest, name: str, queryset: Any) -> dict[str, int]:
-    """The form's initial choice from the query string, if it is among the choices."""
-    value = request.GET.get(name, "")
-    if value.isdigit() and queryset.filter(pk=value).exists():
-        return {name: int(value)}
-    return {}
 
 
 def _contacts(
@@ -319,7 +303,7 @@ def promise_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         instance=CitizenPromise(),
         districts=districts,
-        initial=_preselect(request, "district", districts),
+        initial=preselected(request.GET, "district", districts),
     )
     return _promise_form(request, form, form.instance)
 

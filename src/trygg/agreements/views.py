@@ -28,7 +28,7 @@ from trygg.agreements.forms import (
 )
 from trygg.agreements.models import Agreement, Priority, Responsibility
 from trygg.core import policy
-from trygg.core.forms import apply_errors
+from trygg.core.forms import apply_errors, preselected
 
 
 def _agreement(request: HttpRequest, pk: int, *, action: str = policy.VIEW) -> Agreement:
@@ -141,12 +141,11 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
     districts = policy.runs_districts(request.user)
     if not districts.exists():
         raise PermissionDenied
-    initial = {}
-    district_id = request.GET.get("district", "")
-    if district_id.isdigit() and districts.filter(pk=district_id).exists():
-        initial["district"] = int(district_id)
     form = AgreementForm(
-        request.POST or None, instance=Agreement(), districts=districts, initial=initial
+        request.POST or None,
+        instance=Agreement(),
+        districts=districts,
+        initial=preselected(request.GET, "district", districts),
     )
     if request.method == "POST" and form.is_valid():
         agreement = _save_agreement(request, form)

@@ -46,6 +46,17 @@ def apply_errors(form: Any, error: ValidationError, aliases: dict[str, str] | No
             form.add_error(target, problem)
 
 
+def preselected(params: Any, name: str, choices: Any) -> dict[str, int]:
+    """A form's initial choice from a link's query string, if it is among the choices.
+
+    Anything else is ignored: a link is a convenience, never a reason to refuse the page.
+    """
+    value = params.get(name, "")
+    if value.isdigit() and choices.filter(pk=value).exists():
+        return {name: int(value)}
+    return {}
+
+
 class SecondFactorForm(forms.Form):
     """The code at login: six digits from the app, or one of the recovery codes."""
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shapely.geometry import shape
 
 from trygg.core import policy
-from trygg.core.forms import apply_errors
+from trygg.core.forms import apply_errors, preselected
 from trygg.core.models import Organisation
 from trygg.geo import queries as geo_queries
 from trygg.geo.models import City, District, Place
@@ -89,12 +89,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if not organisations:
         raise PermissionDenied
     # A link from a place (a place collaboration's page) starts the report there.
-    place_id = request.GET.get("place", "")
-    initial = (
-        {"place": int(place_id)}
-        if place_id.isdigit() and places.filter(pk=place_id).exists()
-        else {}
-    )
+    initial = preselected(request.GET, "place", places)
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
